@@ -1,0 +1,180 @@
+"""Plan a run: resolve ``as_of``, validate sources, compile each selected model, decide build or cache.
+
+Compiling needs no upstream data: an upstream is referenced as an unbound table named like its
+materialized table (schema from its planned expression, or from the database when it is not
+selected), so each model's SQL stays small and the plan is the same on every engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+
+from ibis_models.framework.context import BuildContext
+from ibis_models.framework.errors import ModelBuildError
+from ibis_models.framework.model import CTX_PARAM, ModelSpec
+from ibis_models.framework.project import Project
+from ibis_models.framework.sources import bind_source, validate_sources
+from ibis_models.framework.state import Fingerprint, StateStore, StoredState, fingerprint, normalized_sql, source_signature
+from ibis_models.framework.target import Target
+
+__all__ = ["Action", "PlannedModel", "RunPlan", "plan_run", "resolve_as_of", "build_expression", "raw_schemas"]
+
+
+class Action(StrEnum):
+    BUILD = "build"
+    CACHE = "cache"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedModel:
+    spec: ModelSpec
+    action: Action
+    reason: str
+    expr: ir.Table | None = None
+    fingerprint: Fingerprint | None = None
+    error: str | None = None
+    old_kind: str | None = None
+    cached_rows: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    run_id: str
+    target: Target
+    project: Project
+    ctx: BuildContext
+    order: tuple[str, ...]
+    models: Mapping[str, PlannedModel]
+
+    def upstream_in_plan(self, name: str) -> tuple[str, ...]:
+        return tuple(d for d in self.models[name].spec.depends_on if d in self.models)
+
+
+def resolve_as_of(project: Project, target: Target, con: BaseBackend, as_of: dt.date | None) -> dt.date:
+    """The user's date, else the project's documented rule, else the calendar date of the run."""
+    if as_of is not None:
+        return as_of
+    today = dt.date.today()
+    if project.as_of_rule is None:
+        return today
+    return project.as_of_rule(con, target.raw_schema, today)
+
+
+def raw_schemas(target: Target, con: BaseBackend, tables: Sequence[str]) -> dict[str, ibis.Schema | None]:
+    existing = set(target.list_tables(con, target.raw_schema))
+    return {t: (con.table(t, database=target.raw_schema).schema() if t in existing else None) for t in tables}
+
+
+def build_expression(
+    spec: ModelSpec,
+    ctx: BuildContext,
+    upstream: Mapping[str, ir.Table],
+    raw: Mapping[str, ibis.Schema],
+    raw_schema: str,
+) -> ir.Table:
+    """Call the model function with its upstream tables, bound sources and ``ctx``."""
+    kwargs: dict[str, Any] = {dep: upstream[dep] for dep in spec.depends_on}
+    for param, source in spec.sources.items():
+        kwargs[param] = bind_source(source, raw[source.table], raw_schema)
+    if spec.takes_ctx:
+        kwargs[CTX_PARAM] = ctx
+    expr = spec.fn(**kwargs)
+    if not isinstance(expr, ir.Table):
+        raise ModelBuildError(spec.name, f"the model function returned {type(expr).__name__}, not an Ibis table")
+    return expr
+
+
+def _reason(state: StoredState | None, fp: Fingerprint, has_table: bool, full_refresh: bool) -> tuple[Action, str]:
+    if full_refresh:
+        return Action.BUILD, "forced"
+    if state is None or not state.fingerprint:
+        return Action.BUILD, "previous failure" if state and state.last_status == "failed" else "new"
+    if not has_table:
+        return Action.BUILD, "table missing"
+    if state.fingerprint == fp.value:
+        return Action.CACHE, "unchanged"
+    if state.last_status == "failed":
+        return Action.BUILD, "previous failure"
+    if state.sql_hash != fp.sql_hash or state.config_hash != fp.config_hash:
+        return Action.BUILD, "code changed"
+    if state.upstream_hash != fp.upstream_hash:
+        return Action.BUILD, "upstream changed"
+    return Action.BUILD, "source data changed"
+
+
+def plan_run(
+    project: Project,
+    target: Target,
+    con: BaseBackend,
+    *,
+    select: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    as_of: dt.date | None = None,
+    params: Mapping[str, Any] | None = None,
+    full_refresh: bool = False,
+) -> RunPlan:
+    """Decide, per selected model, build or cached and why. Raises before anything is built when
+    the selection is wrong or raw tables/columns are missing."""
+    graph = project.graph
+    order = graph.select(select, exclude)
+    specs = [graph.models[n] for n in order]
+    tables = sorted({s.table for spec in specs for s in spec.sources.values()})
+    actual = raw_schemas(target, con, tables)
+    validate_sources(specs, actual, target.raw_schema)
+
+    ctx = BuildContext(as_of=resolve_as_of(project, target, con, as_of), params={**project.params, **(params or {})})
+    store = StateStore(target, con)
+    store.ensure()
+    states = store.load()
+    sources = {s.table: s for spec in specs for s in spec.sources.values()}
+    signatures = {
+        t: source_signature(con, sources[t], con.table(t, database=target.raw_schema)) for t in tables
+    }
+    existing = {schema: set(target.list_tables(con, schema)) for schema in {s.schema_name for s in graph.models.values()}}
+
+    planned: dict[str, PlannedModel] = {}
+    for spec in specs:
+        planned[spec.name] = _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, target, con, full_refresh)
+    return RunPlan(uuid.uuid4().hex[:12], target, project, ctx, order, planned)
+
+
+def _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, target, con, full_refresh) -> PlannedModel:
+    upstream: dict[str, ir.Table] = {}
+    upstream_fps: dict[str, str] = {}
+    for dep in spec.depends_on:
+        dep_spec = graph.models[dep]
+        if dep in planned:
+            dep_plan = planned[dep]
+            if dep_plan.action is Action.FAIL:
+                return PlannedModel(spec, Action.FAIL, "upstream failed", error=f"upstream '{dep}' failed to compile")
+            upstream[dep] = ibis.table(dep_plan.expr.schema(), name=dep, database=dep_spec.schema_name)
+            upstream_fps[dep] = dep_plan.fingerprint.value
+        elif dep in existing.get(dep_spec.schema_name, set()):
+            upstream[dep] = ibis.table(con.table(dep, database=dep_spec.schema_name).schema(), name=dep, database=dep_spec.schema_name)
+            upstream_fps[dep] = states[dep].fingerprint if dep in states else ""
+        else:
+            return PlannedModel(
+                spec, Action.FAIL, "upstream missing",
+                error=f"upstream model '{dep}' has no table in schema '{dep_spec.schema_name}'; select it too (+{spec.name})",
+            )
+    try:
+        expr = build_expression(spec, ctx, upstream, actual, target.raw_schema)
+        sql = normalized_sql(expr, target.dialect)
+    except Exception as exc:  # a model that does not compile fails alone
+        return PlannedModel(spec, Action.FAIL, "does not compile", error=f"{type(exc).__name__}: {exc}")
+    fp = fingerprint(spec, sql, upstream_fps, {s.table: signatures[s.table] for s in spec.sources.values()})
+    has_table = spec.name in existing.get(spec.schema_name, set())
+    action, reason = _reason(states.get(spec.name), fp, has_table, full_refresh)
+    old_kind = target.relation_kind(con, spec.schema_name, spec.name) if has_table and action is Action.BUILD else None
+    state = states.get(spec.name)
+    return PlannedModel(spec, action, reason, expr, fp, old_kind=old_kind, cached_rows=state.rows if state else None)

@@ -1,0 +1,231 @@
+"""Where models are built: URL parsing, connections, schema names and every dialect quirk.
+
+This is the one module that checks the backend's name and the only one that writes SQL text (DDL
+for the swap and the runner's state statements), built with sqlglot so identifiers are quoted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import ibis
+import ibis.expr.types as ir
+import sqlglot as sg
+import sqlglot.expressions as sge
+from ibis.backends import BaseBackend
+
+from ibis_models.framework.errors import TargetError
+
+__all__ = ["Target", "DEFAULT_TARGET", "TARGET_ENV", "DIALECTS", "STATE_SCHEMA", "new_name", "old_name", "is_leftover"]
+
+DEFAULT_TARGET = "duckdb:///ibis_models.duckdb"
+TARGET_ENV = "IBIS_MODELS_TARGET"
+DIALECTS = ("duckdb", "postgres")
+STATE_SCHEMA = "ibis_models"
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]+:)([^@]+)(@)")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A database to build in, from a URL (``duckdb:///file.duckdb``, ``postgres://u:p@h:5432/db``)."""
+
+    url: str
+    backend: str
+    raw_schema: str = "raw"
+
+    @classmethod
+    def from_url(cls, url: str | None = None, *, raw_schema: str = "raw") -> Target:
+        text = url or os.environ.get(TARGET_ENV) or DEFAULT_TARGET
+        scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+        if scheme == "duckdb":
+            return cls(text, "duckdb", raw_schema)
+        if scheme in ("postgres", "postgresql"):
+            parts = urlsplit(text)
+            if not parts.hostname or not parts.path.strip("/"):
+                raise TargetError(f"target '{_redact_url(text)}' needs a host and a database: postgres://user:pass@host:5432/db")
+            return cls(text, "postgres", raw_schema)
+        raise TargetError(
+            f"target '{_redact_url(text)}' is not supported: use duckdb:///path.duckdb or postgres://user:pass@host:port/db"
+        )
+
+    # -- description -------------------------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        return self.backend
+
+    @property
+    def is_in_memory(self) -> bool:
+        return self.backend == "duckdb" and self.url.rstrip("/") in ("duckdb:", "duckdb://", "duckdb:///:memory:")
+
+    @property
+    def redacted_url(self) -> str:
+        return _redact_url(self.url)
+
+    def describe(self) -> dict[str, Any]:
+        """The target for reports: never the password."""
+        if self.backend == "duckdb":
+            return {"backend": "duckdb", "path": self.url.split("://", 1)[1].lstrip("/") or ":memory:"}
+        parts = urlsplit(self.url)
+        return {
+            "backend": "postgres",
+            "host": parts.hostname,
+            "port": parts.port or 5432,
+            "database": parts.path.strip("/"),
+            "user": parts.username,
+        }
+
+    def redact(self, text: str) -> str:
+        """Remove this target's password from any text (error messages included)."""
+        password = urlsplit(self.url).password if self.backend == "postgres" else None
+        text = _redact_url(text)
+        return text.replace(password, "***") if password else text
+
+    def schema_for(self, layer: str) -> str:
+        return layer
+
+    # -- connections ---------------------------------------------------------------------------
+    def connect(self) -> BaseBackend:
+        """A new connection (Ibis backends are not thread-safe: one per worker)."""
+        try:
+            if self.backend == "duckdb":
+                path = self.url.split("://", 1)[1]
+                path = path[1:] if path.startswith("/") else path
+                if path and path != ":memory:":
+                    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                return ibis.duckdb.connect(path or ":memory:")
+            return ibis.connect(self.url.replace("postgresql://", "postgres://", 1))
+        except Exception as exc:  # driver errors vary; the password must not leak
+            raise TargetError(f"cannot connect to {self.redacted_url}: {self.redact(str(exc))}") from None
+
+    # -- catalog -------------------------------------------------------------------------------
+    def ensure_schema(self, con: BaseBackend, schema: str) -> None:
+        con.raw_sql(sge.Create(this=sg.to_identifier(schema, quoted=True), kind="SCHEMA", exists=True).sql(self.dialect))
+
+    def list_tables(self, con: BaseBackend, schema: str) -> list[str]:
+        """Tables and views in ``schema`` ([] when the schema does not exist)."""
+        if schema not in con.list_databases():
+            return []
+        return list(con.list_tables(database=schema))
+
+    def table_schema(self, con: BaseBackend, schema: str, name: str) -> ibis.Schema | None:
+        if name not in self.list_tables(con, schema):
+            return None
+        return con.table(name, database=schema).schema()
+
+    def table(self, con: BaseBackend, schema: str, name: str) -> ir.Table:
+        return con.table(name, database=schema)
+
+    def relation_kind(self, con: BaseBackend, schema: str, name: str) -> str | None:
+        """'table', 'view' or None."""
+        query = (
+            sg.select("table_type")
+            .from_(sg.table("tables", db="information_schema"))
+            .where(sg.column("table_schema").eq(sge.convert(schema)))
+            .where(sg.column("table_name").eq(sge.convert(name)))
+        )
+        rows = self.fetch(con, query.sql(self.dialect))
+        if not rows:
+            return None
+        return "view" if "VIEW" in str(rows[0][0]).upper() else "table"
+
+    # -- building ------------------------------------------------------------------------------
+    def create(self, con: BaseBackend, schema: str, name: str, expr: ir.Table, kind: str) -> None:
+        if kind == "view":
+            con.create_view(name, obj=expr, database=schema)
+        else:
+            con.create_table(name, obj=expr, database=schema)
+
+    def drop(self, con: BaseBackend, schema: str, name: str, kind: str | None = None) -> None:
+        kind = kind or self.relation_kind(con, schema, name)
+        if kind is None:
+            return
+        con.raw_sql(self._drop_sql(schema, name, kind))
+
+    def _drop_sql(self, schema: str, name: str, kind: str) -> str:
+        sql = sge.Drop(this=sg.table(name, db=schema, quoted=True), kind=kind.upper(), exists=True).sql(self.dialect)
+        # A Postgres view that reads the dropped table goes with it; its model rebuilds on the next run.
+        return sql + " CASCADE" if self.backend == "postgres" else sql
+
+    def _rename_sql(self, schema: str, name: str, new_name: str, kind: str) -> str:
+        keyword = "VIEW" if kind == "view" else "TABLE"
+        source = sg.table(name, db=schema, quoted=True).sql(self.dialect)
+        return f"ALTER {keyword} {source} RENAME TO {sg.to_identifier(new_name, quoted=True).sql(self.dialect)}"
+
+    @contextmanager
+    def transaction(self, con: BaseBackend) -> Iterator[Any]:
+        """A driver-level transaction; yields a cursor-like object with ``execute(sql, params)``."""
+        raw = con.con
+        if self.backend == "duckdb":
+            raw.begin()
+            try:
+                yield raw
+            except BaseException:
+                raw.rollback()
+                raise
+            else:
+                raw.commit()
+        else:
+            with raw.transaction(), raw.cursor() as cursor:
+                yield cursor
+
+    def execute_statements(self, cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run ``(sql, params)`` pairs written with ``?`` placeholders inside a transaction."""
+        for sql, params in statements:
+            cursor.execute(sql if self.backend == "duckdb" else sql.replace("?", "%s"), list(params))
+
+    def swap_in(
+        self,
+        con: BaseBackend,
+        schema: str,
+        name: str,
+        new_name: str,
+        kind: str,
+        old_kind: str | None,
+        state_statements: Sequence[tuple[str, Sequence[Any]]],
+    ) -> None:
+        """In one transaction: old aside, new in, old dropped, state written."""
+        aside = old_name(name)
+        with self.transaction(con) as cursor:
+            if old_kind is not None:
+                cursor.execute(self._rename_sql(schema, name, aside, old_kind))
+            cursor.execute(self._rename_sql(schema, new_name, name, kind))
+            if old_kind is not None:
+                cursor.execute(self._drop_sql(schema, aside, old_kind))
+            self.execute_statements(cursor, state_statements)
+
+    def fetch(self, con: BaseBackend, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of a SELECT the runner itself writes (state tables, catalog)."""
+        raw = con.con
+        if self.backend == "duckdb":
+            return raw.execute(sql, list(params)).fetchall()
+        with raw.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+            return cursor.fetchall()
+
+    def execute(self, con: BaseBackend, expr: ir.Expr) -> Any:
+        return con.execute(expr)
+
+
+def new_name(name: str) -> str:
+    """Where a model is built before it is swapped in."""
+    return f"{name}__ibm_new"
+
+
+def old_name(name: str) -> str:
+    """Where the previous table waits during the swap."""
+    return f"{name}__ibm_old"
+
+
+def is_leftover(name: str) -> bool:
+    return name.endswith("__ibm_new") or name.endswith("__ibm_old")
+
+
+def _redact_url(text: str) -> str:
+    return _PASSWORD_IN_URL.sub(r"\1***\3", text)

@@ -26,7 +26,12 @@ __all__ = ["Violation", "check_project", "compile_model", "IMPURE_OPS"]
 IMPURE_OPS = (ops.TimestampNow, ops.DateNow, ops.RandomScalar, ops.RandomUUID)
 _STAGING_NAME = re.compile(r"^stg_[a-z0-9]+__[a-z0-9_]+$")
 _MODEL_NAME = re.compile(r"^int_[a-z0-9_]+$")
-_BOOLEAN_PREFIXES = ("is_", "has_", "can_", "was_", "include_")
+# A boolean reads as a predicate: it holds one of these words (is_active, user_is_hidden,
+# fee_matches_standard, follow_up_required) and does not end in _flag (specs/README §4.6).
+_PREDICATE_WORDS = frozenset(
+    {"is", "has", "have", "was", "were", "can", "are", "include", "includes", "match", "matches", "required",
+     "exceeds", "needs", "should", "within"}
+)
 _CHECK_AS_OF = dt.date(2000, 1, 1)
 
 
@@ -146,10 +151,10 @@ def _boolean_rules(spec: ModelSpec, schema: ibis.Schema, staging_booleans: set[s
         return []
     bad = [
         name for name, dtype in schema.items()
-        if dtype.is_boolean() and not name.startswith(_BOOLEAN_PREFIXES) and not name.endswith("_required")
-        and name not in staging_booleans
+        if dtype.is_boolean() and name not in staging_booleans
+        and (name.endswith("_flag") or not _PREDICATE_WORDS & set(name.split("_")))
     ]
     if not bad:
         return []
-    return [Violation(spec.name, "naming", f"boolean columns should read as predicates (is_/has_/can_/was_): {', '.join(bad)}")]
+    return [Violation(spec.name, "naming", f"boolean columns should read as predicates (is_x, has_x, x_required; no _flag): {', '.join(bad)}")]
 

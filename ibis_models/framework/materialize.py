@@ -97,7 +97,9 @@ def materialize(
             model=spec.name, fp=fp, kind=kind, rows=rows, seconds=round(time.perf_counter() - started, 3),
             run_id=run_id, system=spec.system.value, reason=planned.reason, now=dt.datetime.now(),
         )
-        target.swap_in(con, schema, spec.name, tmp, kind, planned.old_kind, statements)
+        # Looked up now, not at plan time: on Postgres a view goes when the table it reads is swapped.
+        old_kind = target.relation_kind(con, schema, spec.name)
+        target.swap_in(con, schema, spec.name, tmp, kind, old_kind, statements)
         return Materialized(rows, results)
     except BaseException:
         target.drop(con, schema, tmp, kind)

@@ -43,7 +43,6 @@ class PlannedModel:
     expr: ir.Table | None = None
     fingerprint: Fingerprint | None = None
     error: str | None = None
-    old_kind: str | None = None
     cached_rows: int | None = None
 
 
@@ -175,6 +174,5 @@ def _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, t
     fp = fingerprint(spec, sql, upstream_fps, {s.table: signatures[s.table] for s in spec.sources.values()})
     has_table = spec.name in existing.get(spec.schema_name, set())
     action, reason = _reason(states.get(spec.name), fp, has_table, full_refresh)
-    old_kind = target.relation_kind(con, spec.schema_name, spec.name) if has_table and action is Action.BUILD else None
     state = states.get(spec.name)
-    return PlannedModel(spec, action, reason, expr, fp, old_kind=old_kind, cached_rows=state.rows if state else None)
+    return PlannedModel(spec, action, reason, expr, fp, cached_rows=state.rows if state else None)

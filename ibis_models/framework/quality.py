@@ -272,6 +272,11 @@ def run_test(
         sample = failing.select(*cols).order_by(*cols).limit(sample_size)
         frame = execute(sample)
         samples = tuple(
-            ", ".join(f"{c}={row[c]}" for c in cols) for row in frame.to_dict(orient="records")
+            ", ".join(f"{c}={_plain(row[c])}" for c in cols) for row in frame.to_dict(orient="records")
         )
     return TestResult(model, test.name, test.severity, count, samples)
+
+
+def _plain(value: Any) -> Any:
+    """Integers that pandas widened to float (a NULL in the column) print as integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

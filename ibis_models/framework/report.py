@@ -111,15 +111,17 @@ def run_table(result: RunResult) -> Group:
     return Group(table, totals, slow)
 
 
-def test_lines(results: Sequence[TestResult]) -> Table:
-    table = Table(title="data tests", title_justify="left")
-    for col in ("status", "model", "test", "failing rows", "samples"):
-        table.add_column(col, justify="right" if col == "failing rows" else "left")
+def test_lines(results: Sequence[TestResult]) -> Group:
+    """One line per test: status, model, test, failing rows and a few sample keys."""
     style = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold red"}
+    lines = []
     for r in results:
-        detail = r.error or "; ".join(r.samples)
-        table.add_row(Text(r.status, style=style[r.status]), r.model, r.test, str(r.failing_rows), detail)
-    return table
+        line = Text.assemble((f"{r.status.upper():5}", style[r.status]), f" {r.model}  {r.test}")
+        if r.status != "pass":
+            detail = r.error or f"{r.failing_rows:,} failing rows" + (f" (e.g. {'; '.join(r.samples)})" if r.samples else "")
+            line.append(f"  {detail}")
+        lines.append(line)
+    return Group(*lines)
 
 
 def write_json(result: RunResult, path: str | Path) -> None:

@@ -100,9 +100,16 @@ class Target:
                 if path and path != ":memory:":
                     Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
                 return ibis.duckdb.connect(path or ":memory:")
-            return ibis.connect(self.url.replace("postgresql://", "postgres://", 1))
+            con = ibis.connect(self.url.replace("postgresql://", "postgres://", 1))
         except Exception as exc:  # driver errors vary; the password must not leak
             raise TargetError(f"cannot connect to {self.redacted_url}: {self.redact(str(exc))}") from None
+        # A killed client's query is cancelled within a second instead of running on and holding its
+        # locks (PostgreSQL 14+; older servers ignore the unknown setting's failure).
+        try:
+            con.raw_sql("SET client_connection_check_interval = '1s'")
+        except Exception:  # noqa: BLE001 - optional server feature
+            con.con.rollback() if not con.con.autocommit else None
+        return con
 
     # -- catalog -------------------------------------------------------------------------------
     def ensure_schema(self, con: BaseBackend, schema: str) -> None:

@@ -112,8 +112,5 @@ def default_as_of(
     latest = con.execute(ledger.transaction_date.max())
     if latest is None or latest != latest:  # NULL arrives as None or NaT
         return today
-    if isinstance(latest, datetime.datetime):
-        return latest.date()
-    if hasattr(latest, "to_pydatetime"):
-        return latest.to_pydatetime().date()
-    return latest
+    # DuckDB returns a date, pandas-backed results a Timestamp (a datetime subclass).
+    return latest.date() if isinstance(latest, datetime.datetime) else latest

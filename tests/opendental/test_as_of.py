@@ -57,10 +57,14 @@ def test_default_as_of_is_today_when_ledger_tables_are_empty(con):
 @pytest.mark.parametrize(
     ("table", "row"),
     [
-        pytest.param("procedurelog", {"ProcNum": 1, "ProcStatus": 2, "ProcFee": 90.0, "ProcDate": day(5, 2)}, id="procedure"),
+        pytest.param(
+            "procedurelog", {"ProcNum": 1, "ProcStatus": 2, "ProcFee": 90.0, "ProcDate": day(5, 2)}, id="procedure"
+        ),
         pytest.param("adjustment", {"AdjNum": 1, "AdjAmt": -15.0, "AdjDate": day(5, 2)}, id="adjustment"),
         pytest.param("paysplit", {"SplitNum": 1, "SplitAmt": 40.0, "DatePay": day(5, 2)}, id="paysplit"),
-        pytest.param("claimproc", {"ClaimProcNum": 1, "Status": 1, "ProcNum": 0, "DateCP": day(5, 2)}, id="claimproc-by-total"),
+        pytest.param(
+            "claimproc", {"ClaimProcNum": 1, "Status": 1, "ProcNum": 0, "DateCP": day(5, 2)}, id="claimproc-total"
+        ),
     ],
 )
 def test_default_as_of_takes_each_ledger_kind_date(con, table, row):
@@ -124,14 +128,20 @@ def test_default_as_of_counts_only_ledger_rows(con):
 def test_default_as_of_counts_visible_unearned_and_completed_claim_rows(con):
     load_raw(con, "procedurelog", {"ProcNum": 1, "ProcStatus": 2, "ProcFee": 90.0, "ProcDate": day(3, 1)})
     load_raw(con, "adjustment")
-    load_raw(con, "definition", {"DefNum": 288, "Category": 29, "ItemValue": ""}, {"DefNum": 290, "Category": 10, "ItemValue": "X"})
+    load_raw(
+        con,
+        "definition",
+        {"DefNum": 288, "Category": 29, "ItemValue": ""},
+        {"DefNum": 290, "Category": 10, "ItemValue": "X"},
+    )
     load_raw(
         con,
         "paysplit",
         {"SplitNum": 1, "SplitAmt": 50.0, "UnearnedType": 288, "DatePay": day(4, 1)},  # visible prepayment
         {"SplitNum": 2, "SplitAmt": 50.0, "UnearnedType": 290, "DatePay": day(4, 2)},  # id of another category
     )
-    load_raw(con, "claimproc", {"ClaimProcNum": 1, "Status": 0, "ProcNum": 1, "DateCP": day(4, 9)})  # sent, not received
+    sent = {"ClaimProcNum": 1, "Status": 0, "ProcNum": 1, "DateCP": day(4, 9)}  # sent, not received yet
+    load_raw(con, "claimproc", sent)
     assert default_as_of(con, "raw", TODAY) == day(4, 9)
 
 

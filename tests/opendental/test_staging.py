@@ -49,10 +49,15 @@ def staged_expr(con, table: str):
 
 
 def stage(con, table: str) -> dict:
-    """Run one staging model on raw.<table>; rows by primary key."""
-    expr = staged_expr(con, table)
+    """Run one staging model on raw.<table>; rows by primary key, in key order."""
     key = spec_of(MODELS[table]).key[0]
+    expr = staged_expr(con, table).order_by(key)
     return {row[key]: row for row in con.to_pyarrow(expr).to_pylist()}
+
+
+def values(rows: dict, *names: str) -> list:
+    """The named columns of staged rows, in key order (one value, or a tuple for several)."""
+    return [row[names[0]] if len(names) == 1 else tuple(row[n] for n in names) for row in rows.values()]
 
 
 # --- generated models: one per table, typed as declared, compiled for both dialects ---
@@ -116,7 +121,7 @@ def test_staging_nulls_sentinel_dates_and_keeps_real_ones(con):
         {"ProcNum": 3, "ProcDate": datetime.date(2024, 3, 5), "DateTStamp": datetime.datetime(2024, 3, 5, 0, 0)},
     )
     rows = stage(con, "procedurelog")
-    assert [(r["procedure_date"], r["_updated_at"]) for r in rows.values()] == [
+    assert values(rows, "procedure_date", "_updated_at") == [
         (None, None),
         (None, None),
         (datetime.date(2024, 3, 5), datetime.datetime(2024, 3, 5, 0, 0)),  # midnight is a real time here
@@ -133,7 +138,7 @@ def test_staging_nulls_visit_times_left_at_midnight(con):
         {"AptNum": 3, "AptDateTime": YEAR_ONE_TS, "DateTimeArrived": YEAR_ONE_TS},
     )
     rows = stage(con, "appointment")
-    assert [(r["appointment_datetime"], r["arrival_datetime"]) for r in rows.values()] == [
+    assert values(rows, "appointment_datetime", "arrival_datetime") == [
         (day.replace(hour=9), None),
         (day.replace(hour=9), day.replace(hour=8, minute=55)),
         (None, None),
@@ -149,7 +154,7 @@ def test_staging_keeps_open_ended_statement_range_end(con):
         {"StatementNum": 3, "DateRangeTo": YEAR_ONE},
     )
     rows = stage(con, "statement")
-    assert [r["date_range_to"] for r in rows.values()] == [datetime.date(2200, 1, 1), datetime.date(2500, 6, 1), None]
+    assert values(rows, "date_range_to") == [datetime.date(2200, 1, 1), datetime.date(2500, 6, 1), None]
 
 
 def test_staging_nulls_zero_foreign_keys_and_keeps_others(con):
@@ -160,7 +165,7 @@ def test_staging_nulls_zero_foreign_keys_and_keeps_others(con):
         {"SplitNum": 2, "PatNum": 7, "ProcNum": 9_000_000_000_123, "AdjNum": 0, "UnearnedType": 288},
     )
     rows = stage(con, "paysplit")
-    assert [(r["patient_id"], r["procedure_id"], r["adjustment_id"], r["unearned_type"]) for r in rows.values()] == [
+    assert values(rows, "patient_id", "procedure_id", "adjustment_id", "unearned_type") == [
         (7, None, None, None),
         (7, 9_000_000_000_123, None, 288),  # a random-key value survives as int64
     ]
@@ -181,18 +186,18 @@ def test_staging_nulls_minus_one_blanks(con):
         {"ClinicNum": 3, "InsBillingProv": 5},
     )
     claimprocs = stage(con, "claimproc")
-    assert [(r["copay_override"], r["percentage"], r["insurance_payment_amount"]) for r in claimprocs.values()] == [
+    assert values(claimprocs, "copay_override", "percentage", "insurance_payment_amount") == [
         (None, None, Decimal("-1.00")),  # -1 is blank only where the note says so
         (Decimal("12.50"), 80, Decimal("40.00")),
     ]
-    assert [r["insurance_billing_provider_id"] for r in stage(con, "clinic").values()] == [None, None, 5]
+    assert values(stage(con, "clinic"), "insurance_billing_provider_id") == [None, None, 5]
 
 
 def test_staging_rounds_money_to_cents_the_same_on_both_backends(con):
     fees = {1: 1.005, 2: 2.675, 3: -2.675, 4: 99.999, 5: 0.1 + 0.2, 6: 1234567.885}
     load_raw(con, "procedurelog", *({"ProcNum": k, "ProcFee": v} for k, v in fees.items()))
     rows = stage(con, "procedurelog")
-    assert [r["procedure_fee"] for r in rows.values()] == [
+    assert values(rows, "procedure_fee") == [
         Decimal("1.01"),
         Decimal("2.68"),
         Decimal("-2.68"),
@@ -205,7 +210,7 @@ def test_staging_rounds_money_to_cents_the_same_on_both_backends(con):
 def test_staging_turns_tinyint_flags_into_booleans(con):
     load_raw(con, "procedurelog", {"ProcNum": 1, "IsLocked": 1}, {"ProcNum": 2, "IsLocked": 0}, {"ProcNum": 3})
     load_raw(con, "commlog", {"CommlogNum": 1, "SentOrReceived": 2})  # an enum, not a flag
-    assert [r["is_locked"] for r in stage(con, "procedurelog").values()] == [True, False, False]
+    assert values(stage(con, "procedurelog"), "is_locked") == [True, False, False]
     assert stage(con, "commlog")[1]["sent_or_received_raw"] == 2
 
 
@@ -223,7 +228,7 @@ def test_staging_trims_strings_and_nulls_empty_ones(con):
         {"PatNum": 3, "Guarantor": 1, "LName": None, "FName": "Bo"},
     )
     rows = stage(con, "patient")
-    assert [(r["last_name"], r["first_name"], r["guarantor_id"]) for r in rows.values()] == [
+    assert values(rows, "last_name", "first_name", "guarantor_id") == [
         ("Smith", "Ann", 1),
         (None, None, 1),
         (None, "Bo", 1),
@@ -238,7 +243,7 @@ def test_staging_nulls_unset_times_of_day(con):
         {"PatNum": 2, "SchedBeforeTime": datetime.time(8, 30)},
     )
     rows = stage(con, "patient")
-    assert [r["schedule_not_before_time"] for r in rows.values()] == [None, datetime.time(8, 30)]
+    assert values(rows, "schedule_not_before_time") == [None, datetime.time(8, 30)]
 
 
 def test_staging_reads_renamed_triage_category_column(con):
@@ -250,7 +255,7 @@ def test_staging_reads_renamed_triage_category_column(con):
         rename={"TriageCategory": "Category"},  # OpenDental after 24.3
     )
     rows = stage(con, "task")
-    assert [(r["triage_category_id"], r["key_id"]) for r in rows.values()] == [(512, 40), (None, None)]
+    assert values(rows, "triage_category_id", "key_id") == [(512, 40), (None, None)]
 
 
 def test_staging_reads_absent_optional_column_as_null_and_hashes_file_content(con):
@@ -262,7 +267,7 @@ def test_staging_reads_absent_optional_column_as_null_and_hashes_file_content(co
         drop=("ClaimNumPreAuth",),  # OpenDental 24.3
     )
     rows = stage(con, "eobattach")
-    assert [(r["claim_payment_id"], r["claim_preauth_id"], r["raw_base64"], r["file_name"]) for r in rows.values()] == [
+    assert values(rows, "claim_payment_id", "claim_preauth_id", "raw_base64", "file_name") == [
         (3, None, "900150983cd24fb0d6963f7d28e17f72", "eob.pdf"),  # md5('abc')
         (None, None, None, None),
     ]
@@ -276,7 +281,7 @@ def test_payment_marks_income_transfer_before_nulling_pay_type(con):
         {"PayNum": 2, "PayType": 71, "PayAmt": 120.0},  # a card payment (DefNum 71)
     )
     rows = stage(con, "payment")
-    assert [(r["payment_type_id"], r["is_income_transfer"], r["payment_amount"]) for r in rows.values()] == [
+    assert values(rows, "payment_type_id", "is_income_transfer", "payment_amount") == [
         (None, True, Decimal("0.00")),
         (71, False, Decimal("120.00")),
     ]
@@ -294,13 +299,13 @@ def test_patient_has_insurance_flag_reads_the_letter_code(con):
         {"PatNum": 6, "HasIns": "0"},
     )
     rows = stage(con, "patient")
-    assert [r["has_insurance_flag"] for r in rows.values()] == [True, True, True, False, False, False]
+    assert values(rows, "has_insurance_flag") == [True, True, True, False, False, False]
 
 
 def test_staging_model_builds_through_the_runner(build):
     built = build(
         "stg_opendental__payment",
-        {"payment": [{"PayNum": 1, "PayType": 0, "PayDate": YEAR_ONE}, {"PayNum": 2, "PayType": 71, "PayAmt": 9.5}]},
+        {"payment": [{"PayNum": 1, "PayType": 0}, {"PayNum": 2, "PayType": 71, "PayAmt": 9.5}]},
         as_of=CTX.as_of,
     )
     assert list(built.frame.columns) == list(spec_of(MODELS["payment"]).column_names)

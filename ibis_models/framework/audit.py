@@ -38,8 +38,8 @@ def run_data_tests(
                 reason = f"needs model(s) {', '.join(missing + unknown)} built" if not unknown else f"reads unknown model(s) {', '.join(unknown)}"
                 results.append(TestResult(name, test.name, test.severity, 0, error=reason))
                 continue
-            refs = {m: con.table(m, database=graph.models[m].schema_name) for m in test.reads}
-            table = con.table(name, database=spec.schema_name)
+            refs = {m: target.table(con, graph.models[m].schema_name, m) for m in test.reads}
+            table = target.table(con, spec.schema_name, name)
             try:
                 results.append(run_test(test, model=name, table=table, refs=refs, ctx=ctx, execute=con.execute))
             except Exception as exc:  # one broken test must not hide the others

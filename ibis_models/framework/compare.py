@@ -82,7 +82,7 @@ def compare_targets(
             where = " and ".join(t for t, has in (("--target", has_a), ("--against", has_b)) if not has)
             out.append(ModelComparison(name, None, None, (f"not built in {where}",)))
             continue
-        a, b = con_a.table(name, database=schema), con_b.table(name, database=schema)
+        a, b = target_a.table(con_a, schema, name), target_b.table(con_b, schema, name)
         rows_a, rows_b = int(con_a.execute(a.count())), int(con_b.execute(b.count()))
         diffs = []
         if rows_a != rows_b:

@@ -71,7 +71,7 @@ def resolve_as_of(project: Project, target: Target, con: BaseBackend, as_of: dt.
 
 def raw_schemas(target: Target, con: BaseBackend, tables: Sequence[str]) -> dict[str, ibis.Schema | None]:
     existing = set(target.list_tables(con, target.raw_schema))
-    return {t: (con.table(t, database=target.raw_schema).schema() if t in existing else None) for t in tables}
+    return {t: (target.table(con, target.raw_schema, t).schema() if t in existing else None) for t in tables}
 
 
 def build_expression(
@@ -137,7 +137,7 @@ def plan_run(
     states = store.load()
     sources = {s.table: s for spec in specs for s in spec.sources.values()}
     signatures = {
-        t: source_signature(con, sources[t], con.table(t, database=target.raw_schema)) for t in tables
+        t: source_signature(con, sources[t], target.table(con, target.raw_schema, t)) for t in tables
     }
     existing = {schema: set(target.list_tables(con, schema)) for schema in {s.schema_name for s in graph.models.values()}}
 
@@ -159,7 +159,7 @@ def _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, t
             upstream[dep] = ibis.table(dep_plan.expr.schema(), name=dep, database=dep_spec.schema_name)
             upstream_fps[dep] = dep_plan.fingerprint.value
         elif dep in existing.get(dep_spec.schema_name, set()):
-            upstream[dep] = ibis.table(con.table(dep, database=dep_spec.schema_name).schema(), name=dep, database=dep_spec.schema_name)
+            upstream[dep] = ibis.table(target.table(con, dep_spec.schema_name, dep).schema(), name=dep, database=dep_spec.schema_name)
             upstream_fps[dep] = states[dep].fingerprint if dep in states else ""
         else:
             return PlannedModel(

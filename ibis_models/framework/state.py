@@ -143,7 +143,7 @@ class StateStore:
         self.con = con
 
     def _table(self, name: str) -> str:
-        return f'"{STATE_SCHEMA}"."{name}"'
+        return self.target.qualified(self.con, STATE_SCHEMA, name)
 
     def exists(self) -> bool:
         return "runs" in self.target.list_tables(self.con, STATE_SCHEMA)

@@ -45,6 +45,12 @@ class Target:
         text = url or os.environ.get(TARGET_ENV) or DEFAULT_TARGET
         scheme = text.split("://", 1)[0].lower() if "://" in text else ""
         if scheme == "duckdb":
+            stem = Path(text.split("://", 1)[1]).stem
+            if stem in {raw_schema, "staging", "intermediate"}:
+                raise TargetError(
+                    f"DuckDB file '{stem}.duckdb' is named like the schema '{stem}', which makes \"{stem}\".<table> "
+                    "ambiguous in DuckDB; choose another file name"
+                )
             return cls(text, "duckdb", raw_schema)
         if scheme in ("postgres", "postgresql"):
             parts = urlsplit(text)
@@ -112,22 +118,34 @@ class Target:
         return con
 
     # -- catalog -------------------------------------------------------------------------------
+    # DuckDB names its catalog after the file, so ibis_models.duckdb holds a catalog "ibis_models" and
+    # "ibis_models".<table> would be ambiguous with the runner's schema: on DuckDB every name the
+    # runner writes is qualified with the catalog.
+    def database(self, con: BaseBackend, schema: str) -> str | tuple[str, str]:
+        """The ``database=`` argument Ibis needs for ``schema``."""
+        return (con.current_catalog, schema) if self.backend == "duckdb" else schema
+
+    def qualified(self, con: BaseBackend, schema: str, name: str) -> str:
+        """``schema.name`` as SQL text (catalog-qualified on DuckDB)."""
+        catalog = con.current_catalog if self.backend == "duckdb" else None
+        return sg.table(name, db=schema, catalog=catalog, quoted=True).sql(self.dialect)
+
     def ensure_schema(self, con: BaseBackend, schema: str) -> None:
-        con.raw_sql(sge.Create(this=sg.to_identifier(schema, quoted=True), kind="SCHEMA", exists=True).sql(self.dialect))
+        catalog = con.current_catalog if self.backend == "duckdb" else None
+        name = sge.Table(this=sg.to_identifier(schema, quoted=True), db=sg.to_identifier(catalog, quoted=True) if catalog else None)
+        con.raw_sql(sge.Create(this=name, kind="SCHEMA", exists=True).sql(self.dialect))
 
     def list_tables(self, con: BaseBackend, schema: str) -> list[str]:
         """Tables and views in ``schema`` ([] when the schema does not exist)."""
-        if schema not in con.list_databases():
-            return []
-        return list(con.list_tables(database=schema))
+        return list(con.list_tables(database=self.database(con, schema)))
 
     def table_schema(self, con: BaseBackend, schema: str, name: str) -> ibis.Schema | None:
         if name not in self.list_tables(con, schema):
             return None
-        return con.table(name, database=schema).schema()
+        return self.table(con, schema, name).schema()
 
     def table(self, con: BaseBackend, schema: str, name: str) -> ir.Table:
-        return con.table(name, database=schema)
+        return con.table(name, database=self.database(con, schema))
 
     def relation_kind(self, con: BaseBackend, schema: str, name: str) -> str | None:
         """'table', 'view' or None."""
@@ -145,25 +163,25 @@ class Target:
     # -- building ------------------------------------------------------------------------------
     def create(self, con: BaseBackend, schema: str, name: str, expr: ir.Table, kind: str) -> None:
         if kind == "view":
-            con.create_view(name, obj=expr, database=schema)
+            con.create_view(name, obj=expr, database=self.database(con, schema))
         else:
-            con.create_table(name, obj=expr, database=schema)
+            con.create_table(name, obj=expr, database=self.database(con, schema))
 
     def drop(self, con: BaseBackend, schema: str, name: str, kind: str | None = None) -> None:
         kind = kind or self.relation_kind(con, schema, name)
         if kind is None:
             return
-        con.raw_sql(self._drop_sql(schema, name, kind))
+        con.raw_sql(self._drop_sql(con, schema, name, kind))
 
-    def _drop_sql(self, schema: str, name: str, kind: str) -> str:
-        sql = sge.Drop(this=sg.table(name, db=schema, quoted=True), kind=kind.upper(), exists=True).sql(self.dialect)
+    def _drop_sql(self, con: BaseBackend, schema: str, name: str, kind: str) -> str:
+        sql = f"DROP {kind.upper()} IF EXISTS {self.qualified(con, schema, name)}"
         # A Postgres view that reads the dropped table goes with it; its model rebuilds on the next run.
         return sql + " CASCADE" if self.backend == "postgres" else sql
 
-    def _rename_sql(self, schema: str, name: str, new_name: str, kind: str) -> str:
+    def _rename_sql(self, con: BaseBackend, schema: str, name: str, new_name: str, kind: str) -> str:
         keyword = "VIEW" if kind == "view" else "TABLE"
-        source = sg.table(name, db=schema, quoted=True).sql(self.dialect)
-        return f"ALTER {keyword} {source} RENAME TO {sg.to_identifier(new_name, quoted=True).sql(self.dialect)}"
+        target = sg.to_identifier(new_name, quoted=True).sql(self.dialect)
+        return f"ALTER {keyword} {self.qualified(con, schema, name)} RENAME TO {target}"
 
     @contextmanager
     def transaction(self, con: BaseBackend) -> Iterator[Any]:
@@ -201,10 +219,10 @@ class Target:
         aside = old_name(name)
         with self.transaction(con) as cursor:
             if old_kind is not None:
-                cursor.execute(self._rename_sql(schema, name, aside, old_kind))
-            cursor.execute(self._rename_sql(schema, new_name, name, kind))
+                cursor.execute(self._rename_sql(con, schema, name, aside, old_kind))
+            cursor.execute(self._rename_sql(con, schema, new_name, name, kind))
             if old_kind is not None:
-                cursor.execute(self._drop_sql(schema, aside, old_kind))
+                cursor.execute(self._drop_sql(con, schema, aside, old_kind))
             self.execute_statements(cursor, state_statements)
 
     def fetch(self, con: BaseBackend, sql: str, params: Sequence[Any] = ()) -> list[tuple]:

@@ -15,13 +15,15 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from ibis_models.framework.audit import run_data_tests
+from ibis_models.framework.context import BuildContext
 from ibis_models.framework.plan import plan_run
 from ibis_models.framework.runner import RunResult, Status, execute
 from ibis_models.framework.target import Target
 from ibis_models.opendental.project import opendental_project
 from ibis_models.opendental.schema import RawTable, raw_table
 
-__all__ = ["Built", "build_models", "load_raw", "raw_arrow"]
+__all__ = ["Built", "build_models", "data_test_statuses", "load_raw", "raw_arrow"]
 
 _EMPTY_DATE = dt.date(1, 1, 1)
 _ARROW = {"int64": pa.int64(), "float64": pa.float64(), "string": pa.string(), "date": pa.date32(),
@@ -102,7 +104,27 @@ def build_models(
     failed = [m for m in result.models if m.status is not Status.BUILT]
     assert not failed, "\n".join(f"{m.name}: {m.status} {m.error}" for m in failed)
     spec = project.models[model]
-    frame = con.table(model, database=spec.schema_name).execute()
+    frame = target.table(con, spec.schema_name, model).execute()
     frame = frame.sort_values(list(spec.key)).reset_index(drop=True)
     con.disconnect()
     return Built(frame, result)
+
+
+def data_test_statuses(
+    url: str, model: str, as_of: dt.date, params: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Every data test of a built ``model`` (warn ones too): name -> pass / warn / fail / skipped.
+
+    A test that reads a model the build did not include is ``skipped``; any other error raises.
+    """
+    project = opendental_project()
+    target = Target.from_url(url)
+    con = target.connect()
+    try:
+        ctx = BuildContext(as_of=as_of, params={**project.params, **(params or {})})
+        results = run_data_tests(project, target, con, [model], ctx)
+    finally:
+        con.disconnect()
+    broken = [(r.test, r.error) for r in results if r.error and not r.error.startswith("needs model")]
+    assert not broken, broken
+    return {r.test: "skipped" if r.error else r.status for r in results}

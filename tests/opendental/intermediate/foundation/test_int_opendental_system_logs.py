@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from ibis_models.opendental.intermediate.foundation.int_opendental_system_logs import LOG_SOURCE_CHANNELS
-from tests.opendental.intermediate.foundation._data_tests import data_test_statuses
+from tests.opendental.harness import data_test_statuses
 
 AS_OF = dt.date(2025, 6, 30)
 TS = dt.datetime

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from tests.opendental.intermediate.foundation._data_tests import data_test_statuses
+from tests.opendental.harness import data_test_statuses
 
 AS_OF = dt.date(2025, 6, 30)
 D = dt.date

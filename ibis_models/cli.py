@@ -115,7 +115,7 @@ def _selection(select: list[str] | None, selectors: list[str] | None) -> list[st
 @_handled
 def generate(
     patients: Annotated[int, typer.Option(min=1, help="Patient rows to create.")] = 5000,
-    seed: Annotated[int, typer.Option(help="Random seed; same arguments give identical tables.")] = 7,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the generator's); same arguments give identical tables.")] = None,
     target: TargetUrl = None,
     parquet: Annotated[Path | None, typer.Option(help="Write Parquet files to this folder instead of a database.")] = None,
     end_date: Annotated[str | None, typer.Option("--end-date", help="Last day of history (default: a fixed date).")] = None,
@@ -126,7 +126,9 @@ def generate(
     """Create synthetic OpenDental raw tables (replaces the raw tables in the target's raw schema)."""
     from ibis_models.synthetic import GeneratorConfig, generate as make_data, write_duckdb, write_parquet, write_postgres
 
-    options: dict[str, Any] = {"patients": patients, "seed": seed, "clean": clean}
+    options: dict[str, Any] = {"patients": patients, "clean": clean}
+    if seed is not None:
+        options["seed"] = seed
     if end_date:
         options["end_date"] = _date(end_date, "--end-date")
     if years:
@@ -152,7 +154,7 @@ def generate(
             else:
                 counts = write_postgres(tgt.url, data.tables, schema=raw_schema)
     elapsed = time.perf_counter() - started
-    table = Table(title=f"generated {patients:,} patients (seed {seed}) into {where}", title_justify="left")
+    table = Table(title=f"generated {patients:,} patients (seed {data.config.seed}) into {where}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, rows in counts.items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 import ibis
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from ibis_models.framework.graph import ModelGraph
@@ -48,10 +49,25 @@ def _canonical(name: str, dtype: ibis.DataType) -> str:
     return f"coalesce({text}, '\\N')"
 
 
+def _normalized(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+    """Drivers disagree on time units (Postgres gives time64[ns], DuckDB time64[us]): use microseconds."""
+    fields = []
+    for field in reader.schema:
+        if pa.types.is_time(field.type):
+            field = field.with_type(pa.time64("us"))
+        elif pa.types.is_timestamp(field.type):
+            field = field.with_type(pa.timestamp("us", tz=field.type.tz))
+        fields.append(field)
+    schema = pa.schema(fields)
+    if schema.equals(reader.schema):
+        return reader
+    return pa.RecordBatchReader.from_batches(schema, (batch.cast(schema) for batch in reader))
+
+
 def content_checksum(con: BaseBackend, table: ibis.Table) -> str:
     """Order-independent checksum of a table's content, identical across engines for equal data."""
     schema = table.schema()
-    reader = con.to_pyarrow_batches(table)
+    reader = _normalized(con.to_pyarrow_batches(table))
     local = duckdb.connect()
     try:
         local.register("rows_in", reader)

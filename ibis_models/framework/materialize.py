@@ -96,6 +96,7 @@ def materialize(
         statements = store.success_statements(
             model=spec.name, fp=fp, kind=kind, rows=rows, seconds=round(time.perf_counter() - started, 3),
             run_id=run_id, system=spec.system.value, reason=planned.reason, now=dt.datetime.now(),
+            compile_key=planned.compile_key, output_schema=planned.schema,
         )
         # Looked up now, not at plan time: on Postgres a view goes when the table it reads is swapped.
         old_kind = target.relation_kind(con, schema, spec.name)

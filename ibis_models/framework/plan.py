@@ -8,6 +8,7 @@ selected), so each model's SQL stays small and the plan is the same on every eng
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,21 @@ from ibis_models.framework.errors import ModelBuildError
 from ibis_models.framework.model import CTX_PARAM, ModelSpec
 from ibis_models.framework.project import Project
 from ibis_models.framework.sources import bind_source, validate_sources
-from ibis_models.framework.state import Fingerprint, StateStore, StoredState, fingerprint, normalized_sql, source_signature
+from ibis_models.framework.graph import ModelGraph
+from ibis_models.framework.state import (
+    Fingerprint,
+    StateStore,
+    StoredState,
+    code_version,
+    compile_context_key,
+    compile_key,
+    fingerprint,
+    normalized_sql,
+    parse_schema_json,
+    schema_json,
+    source_signature,
+    sql_digest,
+)
 from ibis_models.framework.target import Target
 
 __all__ = ["Action", "PlannedModel", "RunPlan", "plan_run", "resolve_as_of", "build_expression", "raw_schemas"]
@@ -44,6 +59,9 @@ class PlannedModel:
     fingerprint: Fingerprint | None = None
     error: str | None = None
     cached_rows: int | None = None
+    compile_key: str | None = None
+    schema: ibis.Schema | None = None
+    is_compile_key_stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +72,8 @@ class RunPlan:
     ctx: BuildContext
     order: tuple[str, ...]
     models: Mapping[str, PlannedModel]
+    started_at: dt.datetime
+    started_clock: float
 
     def upstream_in_plan(self, name: str) -> tuple[str, ...]:
         return tuple(d for d in self.models[name].spec.depends_on if d in self.models)
@@ -124,6 +144,7 @@ def plan_run(
 ) -> RunPlan:
     """Decide, per selected model, build or cached and why. Raises before anything is built when
     the selection is wrong or raw tables/columns are missing."""
+    started_at, started_clock = dt.datetime.now(), time.perf_counter()
     graph = project.graph
     order = graph.select(select, exclude)
     specs = [graph.models[n] for n in order]
@@ -134,45 +155,86 @@ def plan_run(
     ctx = BuildContext(as_of=resolve_as_of(project, target, con, as_of), params={**project.params, **(params or {})})
     store = StateStore(target, con)
     store.ensure()
-    states = store.load()
     sources = {s.table: s for spec in specs for s in spec.sources.values()}
-    signatures = {
-        t: source_signature(con, sources[t], target.table(con, target.raw_schema, t)) for t in tables
-    }
-    existing = {schema: set(target.list_tables(con, schema)) for schema in {s.schema_name for s in graph.models.values()}}
-
+    planner = _Planner(
+        graph=graph, target=target, con=con, ctx=ctx, actual=actual, states=store.load(),
+        signatures={t: source_signature(con, sources[t], target.table(con, target.raw_schema, t)) for t in tables},
+        existing={schema: set(target.list_tables(con, schema)) for schema in {s.schema_name for s in graph.models.values()}},
+        context_key=compile_context_key(code_version(graph.models.values()), target.dialect, ctx),
+        full_refresh=full_refresh,
+    )
     planned: dict[str, PlannedModel] = {}
     for spec in specs:
-        planned[spec.name] = _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, target, con, full_refresh)
-    return RunPlan(uuid.uuid4().hex[:12], target, project, ctx, order, planned)
+        planned[spec.name] = planner.plan(spec, planned)
+    return RunPlan(uuid.uuid4().hex[:12], target, project, ctx, order, planned, started_at, started_clock)
 
 
-def _plan_one(spec, graph, planned, existing, states, signatures, actual, ctx, target, con, full_refresh) -> PlannedModel:
-    upstream: dict[str, ir.Table] = {}
-    upstream_fps: dict[str, str] = {}
-    for dep in spec.depends_on:
-        dep_spec = graph.models[dep]
-        if dep in planned:
-            dep_plan = planned[dep]
-            if dep_plan.action is Action.FAIL:
-                return PlannedModel(spec, Action.FAIL, "upstream failed", error=f"upstream '{dep}' failed to compile")
-            upstream[dep] = ibis.table(dep_plan.expr.schema(), name=dep, database=dep_spec.schema_name)
-            upstream_fps[dep] = dep_plan.fingerprint.value
-        elif dep in existing.get(dep_spec.schema_name, set()):
-            upstream[dep] = ibis.table(target.table(con, dep_spec.schema_name, dep).schema(), name=dep, database=dep_spec.schema_name)
-            upstream_fps[dep] = states[dep].fingerprint if dep in states else ""
-        else:
-            return PlannedModel(
-                spec, Action.FAIL, "upstream missing",
-                error=f"upstream model '{dep}' has no table in schema '{dep_spec.schema_name}'; select it too (+{spec.name})",
-            )
-    try:
-        expr = build_expression(spec, ctx, upstream, actual, target.raw_schema)
-        sql = normalized_sql(expr, target.dialect)
-    except Exception as exc:  # a model that does not compile fails alone
-        return PlannedModel(spec, Action.FAIL, "does not compile", error=f"{type(exc).__name__}: {exc}")
-    fp = fingerprint(spec, sql, upstream_fps, {s.table: signatures[s.table] for s in spec.sources.values()})
-    has_table = spec.name in existing.get(spec.schema_name, set())
-    action, reason = _reason(states.get(spec.name), fp, has_table, full_refresh)
-    state = states.get(spec.name)
-    return PlannedModel(spec, action, reason, expr, fp, cached_rows=state.rows if state else None)
+@dataclass
+class _Planner:
+    """Plans one model at a time, reusing the stored compiled-SQL hash when nothing that compiles
+    into it changed (the compile key), so a cached run does not re-compile every model."""
+
+    graph: ModelGraph
+    target: Target
+    con: BaseBackend
+    ctx: BuildContext
+    actual: Mapping[str, ibis.Schema | None]
+    states: Mapping[str, StoredState]
+    signatures: Mapping[str, str]
+    existing: Mapping[str, set[str]]
+    context_key: str
+    full_refresh: bool
+
+    def _upstream(self, spec: ModelSpec, planned: Mapping[str, PlannedModel]) -> tuple[dict, dict, dict] | PlannedModel:
+        schemas, fps, keys = {}, {}, {}
+        for dep in spec.depends_on:
+            dep_schema = self.graph.models[dep].schema_name
+            if dep in planned:
+                dep_plan = planned[dep]
+                if dep_plan.action is Action.FAIL:
+                    return PlannedModel(spec, Action.FAIL, "upstream failed", error=f"upstream '{dep}' failed to compile")
+                schemas[dep], fps[dep], keys[dep] = dep_plan.schema, dep_plan.fingerprint.value, dep_plan.compile_key
+            elif dep in self.existing.get(dep_schema, set()):
+                schemas[dep] = self.target.table(self.con, dep_schema, dep).schema()
+                state = self.states.get(dep)
+                fps[dep] = state.fingerprint if state else ""
+                keys[dep] = schema_json(schemas[dep])
+            else:
+                return PlannedModel(
+                    spec, Action.FAIL, "upstream missing",
+                    error=f"upstream model '{dep}' has no table in schema '{dep_schema}'; select it too (+{spec.name})",
+                )
+        return schemas, fps, keys
+
+    def _expression(self, spec: ModelSpec, schemas: Mapping[str, ibis.Schema]) -> ir.Table:
+        upstream = {d: ibis.table(schemas[d], name=d, database=self.graph.models[d].schema_name) for d in spec.depends_on}
+        return build_expression(spec, self.ctx, upstream, self.actual, self.target.raw_schema)
+
+    def plan(self, spec: ModelSpec, planned: Mapping[str, PlannedModel]) -> PlannedModel:
+        upstream = self._upstream(spec, planned)
+        if isinstance(upstream, PlannedModel):
+            return upstream
+        schemas, upstream_fps, upstream_keys = upstream
+        key = compile_key(
+            self.context_key, spec.name,
+            {s.table: schema_json(self.actual[s.table]) for s in spec.sources.values()}, upstream_keys,
+        )
+        state = self.states.get(spec.name)
+        expr = None
+        try:
+            if state and state.compile_key == key and state.output_schema and not self.full_refresh:
+                sql_hash, schema = state.sql_hash, parse_schema_json(state.output_schema)
+            else:
+                expr = self._expression(spec, schemas)
+                sql_hash, schema = sql_digest(normalized_sql(expr, self.target.dialect)), expr.schema()
+        except Exception as exc:  # a model that does not compile fails alone
+            return PlannedModel(spec, Action.FAIL, "does not compile", error=f"{type(exc).__name__}: {exc}")
+        fp = fingerprint(spec, sql_hash, upstream_fps, {s.table: self.signatures[s.table] for s in spec.sources.values()})
+        has_table = spec.name in self.existing.get(spec.schema_name, set())
+        action, reason = _reason(state, fp, has_table, self.full_refresh)
+        if action is Action.BUILD and expr is None:
+            expr = self._expression(spec, schemas)
+        return PlannedModel(
+            spec, action, reason, expr, fp, cached_rows=state.rows if state else None, compile_key=key, schema=schema,
+            is_compile_key_stale=bool(state) and state.compile_key != key,
+        )

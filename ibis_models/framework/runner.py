@@ -131,7 +131,7 @@ def _clean_leftovers(plan: RunPlan, con: BaseBackend) -> None:
 
 def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Reporter | None = None) -> RunResult:
     """Build the plan's models; returns one result per model, in plan order."""
-    started_at, clock = dt.datetime.now(), time.perf_counter()
+    started_at, clock = plan.started_at, plan.started_clock
     threads = 1 if plan.target.is_in_memory else max(1, threads)
     target = plan.target
     for schema in sorted({p.spec.schema_name for p in plan.models.values()}):
@@ -205,6 +205,11 @@ def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Repo
                     running.pop(future)
                     finish(future.result())
     connections.close()
+    store.write([
+        store.compile_key_statement(name, p.compile_key, p.schema)
+        for name, p in plan.models.items()
+        if p.is_compile_key_stale and results[name].status is Status.CACHED and p.compile_key and p.schema is not None
+    ])
 
     result = RunResult(plan.run_id, started_at, target.describe(), plan.ctx.as_of, threads,
                        time.perf_counter() - clock, tuple(results[n] for n in plan.order))

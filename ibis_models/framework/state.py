@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import re
+from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import ibis
 import ibis.expr.operations as ops
+import sqlglot
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
+from ibis_models.framework.context import BuildContext
 from ibis_models.framework.model import ModelSpec, Source
 from ibis_models.framework.target import STATE_SCHEMA, Target
 
@@ -31,6 +35,12 @@ __all__ = [
     "fingerprint",
     "source_signature",
     "StateStore",
+    "sql_digest",
+    "code_version",
+    "compile_context_key",
+    "compile_key",
+    "schema_json",
+    "parse_schema_json",
 ]
 
 _MEMTABLE_NAME = re.compile(r"ibis_\w+?_memtable_[a-z0-9]+")
@@ -65,9 +75,13 @@ class Fingerprint:
         return _sha(self.sql_hash, self.config_hash, self.upstream_hash, self.source_hash)
 
 
+def sql_digest(sql: str) -> str:
+    return _sha(sql)
+
+
 def fingerprint(
     spec: ModelSpec,
-    sql: str,
+    sql_hash: str,
     upstream: Mapping[str, str],
     sources: Mapping[str, str],
 ) -> Fingerprint:
@@ -82,11 +96,56 @@ def fingerprint(
         sort_keys=True,
     )
     return Fingerprint(
-        sql_hash=_sha(sql),
+        sql_hash=sql_hash,
         config_hash=_sha(config),
         upstream_hash=_sha(*(f"{k}={v}" for k, v in sorted(upstream.items()))),
         source_hash=_sha(*(f"{k}={v}" for k, v in sorted(sources.items()))),
     )
+
+
+def code_version(specs: Iterable[ModelSpec]) -> str:
+    """Hash of every file in the packages that define the models (code and data such as CSVs),
+    of this framework, and of the Ibis and sqlglot versions that compile them."""
+    roots = {Path(__file__).resolve().parent}
+    for spec in specs:
+        top = importlib.import_module(spec.module.split(".")[0])
+        roots.add(Path(top.__file__).resolve().parent)
+    digest = hashlib.sha256(f"ibis={ibis.__version__};sqlglot={sqlglot.__version__}".encode())
+    for root in sorted(roots):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return value
+
+
+def compile_context_key(code: str, dialect: str, ctx: BuildContext) -> str:
+    """What every model's compilation depends on besides its own inputs."""
+    params = json.dumps(_canonical(dict(ctx.params)), sort_keys=True, default=str)
+    return _sha(code, dialect, ctx.as_of.isoformat(), params)
+
+
+def compile_key(context: str, model: str, sources: Mapping[str, str], upstream: Mapping[str, str]) -> str:
+    """When this equals the stored key, the model's compiled SQL is the stored one: no need to compile."""
+    return _sha(context, model, *(f"{k}={v}" for k, v in sorted(sources.items())),
+                *(f"{k}={v}" for k, v in sorted(upstream.items())))
+
+
+def schema_json(schema: ibis.Schema | None) -> str:
+    return json.dumps([[name, str(dtype)] for name, dtype in schema.items()] if schema is not None else None)
+
+
+def parse_schema_json(text: str) -> ibis.Schema:
+    return ibis.schema({name: ibis.dtype(dtype) for name, dtype in json.loads(text)})
 
 
 def source_signature(con: BaseBackend, source: Source, table: ir.Table) -> str:
@@ -114,6 +173,8 @@ class StoredState:
     source_hash: str
     kind: str
     rows: int | None
+    compile_key: str | None = None
+    output_schema: str | None = None
     last_status: str | None = None
 
 
@@ -121,7 +182,7 @@ _DDL = {
     "model_state": (
         "model VARCHAR PRIMARY KEY, fingerprint VARCHAR, sql_hash VARCHAR, config_hash VARCHAR, "
         "upstream_hash VARCHAR, source_hash VARCHAR, kind VARCHAR, rows BIGINT, seconds DOUBLE PRECISION, "
-        "run_id VARCHAR, built_at TIMESTAMP"
+        "run_id VARCHAR, built_at TIMESTAMP, compile_key VARCHAR, output_schema VARCHAR"
     ),
     "run_history": (
         "run_id VARCHAR, model VARCHAR, system VARCHAR, status VARCHAR, reason VARCHAR, rows BIGINT, "
@@ -154,12 +215,19 @@ class StateStore:
         for name, columns in _DDL.items():
             if name not in existing:
                 self.con.raw_sql(f"CREATE TABLE IF NOT EXISTS {self._table(name)} ({columns})")
+                continue
+            # state written by an older ibis-models: add the columns it lacks
+            have = set(self.target.table(self.con, STATE_SCHEMA, name).columns)
+            for column in columns.split(", "):
+                column_name, column_type = column.split(" ", 1)
+                if column_name not in have:
+                    self.con.raw_sql(f"ALTER TABLE {self._table(name)} ADD COLUMN {column_name} {column_type.replace(' PRIMARY KEY', '')}")
 
     def load(self) -> dict[str, StoredState]:
         rows = self.target.fetch(
             self.con,
-            f"SELECT model, fingerprint, sql_hash, config_hash, upstream_hash, source_hash, kind, rows "
-            f"FROM {self._table('model_state')}",
+            f"SELECT model, fingerprint, sql_hash, config_hash, upstream_hash, source_hash, kind, rows, "
+            f"compile_key, output_schema FROM {self._table('model_state')}",
         )
         last = dict(
             self.target.fetch(
@@ -171,23 +239,30 @@ class StateStore:
         )
         states = {row[0]: StoredState(*row, last_status=last.get(row[0])) for row in rows}
         for model, status in last.items():
-            states.setdefault(model, StoredState(model, "", "", "", "", "", "", None, status))
+            states.setdefault(model, StoredState(model, "", "", "", "", "", "", None, last_status=status))
         return states
 
     def success_statements(
         self, *, model: str, fp: Fingerprint, kind: str, rows: int, seconds: float, run_id: str, system: str,
-        reason: str, now: dt.datetime,
+        reason: str, now: dt.datetime, compile_key: str | None, output_schema: ibis.Schema | None,
     ) -> list[tuple[str, Sequence[Any]]]:
         """The state writes that go in the swap's transaction."""
         return [
             (f"DELETE FROM {self._table('model_state')} WHERE model = ?", [model]),
             (
-                f"INSERT INTO {self._table('model_state')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {self._table('model_state')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [model, fp.value, fp.sql_hash, fp.config_hash, fp.upstream_hash, fp.source_hash, kind, rows,
-                 seconds, run_id, now],
+                 seconds, run_id, now, compile_key, schema_json(output_schema) if output_schema is not None else None],
             ),
             self.history_statement(run_id, model, system, "built", reason, rows, seconds, fp.value, None, now),
         ]
+
+    def compile_key_statement(self, model: str, compile_key: str, output_schema: ibis.Schema) -> tuple[str, Sequence[Any]]:
+        """Remember the compile key of a cached model whose key changed without changing its SQL."""
+        return (
+            f"UPDATE {self._table('model_state')} SET compile_key = ?, output_schema = ? WHERE model = ?",
+            [compile_key, schema_json(output_schema), model],
+        )
 
     def history_statement(
         self, run_id: str, model: str, system: str, status: str, reason: str, rows: int | None,

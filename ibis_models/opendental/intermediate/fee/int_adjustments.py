@@ -217,7 +217,9 @@ def _allocated_mismatch(t: ir.Table, stg_opendental__paysplit: ir.Table, stg_ope
         custom("amount_sum_matches_staging", _amount_mismatch),
         not_null("patient_id", "adjustment_type_id", "adjustment_category", *_FLAGS),
         relationships("patient_id", to="int_patient_profile.patient_id"),
-        relationships("procedure_id", to="int_procedure_complete.procedure_id"),
+        # warn, not the spec's error: OpenDental hard-deletes procedures and keeps their adjustments
+        # (conventions §1, §7), so an orphan procedure_id is real data, not a broken build.
+        relationships("procedure_id", to="int_procedure_complete.procedure_id", severity="warn"),
         relationships("provider_id", to="int_provider_profile.provider_id", severity="warn"),
         custom("adjustment_type_is_adjtypes_definition", _type_not_in_category),
         accepted_values("adjustment_category", ADJUSTMENT_CATEGORIES),
@@ -261,6 +263,9 @@ def int_adjustments(
     - Impact compares |amount| with the unit-adjusted procedure charge: > 50% major, > 10% moderate;
       unattached or a charge <= 0 is not_applicable (FAC §7.5 rule 10).
     - Payment splits are aggregated per adjustment before the join, so nothing fans out (FAC §7.2).
+    - The procedure_id relationship test is a warning, not the spec's error (FAC §7.6): OpenDental
+      deletes procedure rows outright and leaves their adjustments pointing at them, so a real
+      database has such orphans and they must not stop the build.
     """
     adj = stg_opendental__adjustment
     defs = stg_opendental__definition.filter(stg_opendental__definition.category_id == _CATEGORY_ADJ_TYPES)

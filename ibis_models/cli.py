@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ibis_models.framework.audit import run_data_tests
+from ibis_models.framework.catalog import render_catalog
 from ibis_models.framework.check import check_project, compile_model
 from ibis_models.framework.compare import compare_targets
 from ibis_models.framework.context import BuildContext
@@ -295,6 +296,20 @@ def dag(model_name: Annotated[str | None, typer.Argument(metavar="[MODEL]", help
     for root in roots:
         grow(tree if model_name else tree.add(root), root)
     out.print(tree)
+
+
+@app.command()
+@_handled
+def catalog(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")] = None,
+) -> None:
+    """Print the model catalog (every model's grain, key, columns, upstreams and tests) as Markdown."""
+    text = render_catalog(load_project())
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text)
+        err.print(f"wrote {output}")
 
 
 @app.command()

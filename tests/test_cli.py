@@ -71,3 +71,14 @@ def test_compile_prints_postgres_sql(toy):
 def test_dag_shows_upstream_tree(toy):
     result = runner.invoke(app, ["dag", "int_customer_totals"])
     assert "stg_shop__orders" in result.output and "stg_shop__customers" in result.output
+
+
+def test_model_catalog_in_docs_is_current():
+    """docs/models.md is generated; regenerate it with `ibis-models catalog -o docs/models.md`."""
+    from pathlib import Path
+
+    from ibis_models.framework.catalog import render_catalog
+    from ibis_models.opendental.project import opendental_project
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "models.md"
+    assert docs.read_text() == render_catalog(opendental_project())

@@ -164,8 +164,12 @@ class Target:
     def create(self, con: BaseBackend, schema: str, name: str, expr: ir.Table, kind: str) -> None:
         if kind == "view":
             con.create_view(name, obj=expr, database=self.database(con, schema))
-        else:
-            con.create_table(name, obj=expr, database=self.database(con, schema))
+            return
+        con.create_table(name, obj=expr, database=self.database(con, schema))
+        if self.backend == "postgres":
+            # a new table has no statistics until autovacuum gets to it; the models that read it next
+            # would be planned blind (nested loops over thousands of rows)
+            con.raw_sql(f"ANALYZE {self.qualified(con, schema, name)}").close()
 
     def drop(self, con: BaseBackend, schema: str, name: str, kind: str | None = None) -> None:
         kind = kind or self.relation_kind(con, schema, name)

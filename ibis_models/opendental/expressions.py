@@ -28,6 +28,8 @@ __all__ = [
     "least",
     "sorted_list",
     "key_string",
+    "round_half_away",
+    "ratio",
 ]
 
 
@@ -205,3 +207,21 @@ def key_string(*parts: Any) -> ir.StringValue:
     if not parts:
         raise ValueError("key_string() needs at least one part")
     return ibis.literal("|").join([_key_part(p) for p in parts])
+
+
+def round_half_away(value: ir.FloatingValue, places: int) -> ir.FloatingValue:
+    """Round a float to ``places`` decimals, halves away from zero, identically on both engines.
+
+    ``round()`` of a double disagrees on halves: DuckDB rounds the double (-94.375 -> -94.37), Ibis
+    rounds Postgres doubles through numeric (-> -94.38). Floor arithmetic on IEEE doubles is the same.
+    """
+    scale = 10**places
+    scaled = value.cast("float64") * scale
+    return (scaled.abs() + 0.5).floor().cast("float64") * scaled.sign().cast("float64") / scale
+
+
+def ratio(numerator: ir.NumericValue, denominator: ir.NumericValue, places: int = 4, *, scale: int = 1) -> ir.FloatingValue:
+    """``scale * numerator / denominator`` as float64 rounded half away from zero; NULL when the
+    denominator is 0 or NULL (specs/README §4.3: fractions round to 4 places, percentages to 2)."""
+    value = numerator.cast("float64") * scale / denominator.cast("float64")
+    return ibis.ifelse(denominator.isnull() | (denominator == 0), ibis.null("float64"), round_half_away(value, places))

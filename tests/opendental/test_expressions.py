@@ -22,6 +22,8 @@ from ibis_models.opendental.expressions import (
     least,
     nb,
     nz,
+    ratio,
+    round_half_away,
     sorted_list,
     zero_to_null,
 )
@@ -122,6 +124,15 @@ def test_greatest_and_least_ignore_nulls(con):
                       schema={"k": "int64", "a": "int64", "b": "int64", "c": "int64"})
     assert _values(con, t.select("k", v=greatest(t.a, t.b, t.c)).order_by("k")) == [5, 4, None]
     assert _values(con, t.select("k", v=least(t.a, t.b, t.c)).order_by("k")) == [1, 3, None]
+
+
+def test_round_half_away_and_ratio_agree_on_both_engines(con):
+    t = ibis.memtable({"k": [1, 2, 3, 4], "num": [-755.0, 1.0, 5.0, 2.0], "den": [8.0, 3.0, 0.0, None]},
+                      schema={"k": "int64", "num": "float64", "den": "float64"})
+    # -755 / 8 = -94.375 sits on a half: DuckDB's and Postgres's round() differ there
+    assert _values(con, t.select("k", v=ratio(t.num, t.den, 2)).order_by("k")) == [-94.38, 0.33, None, None]
+    assert _values(con, t.select("k", v=ratio(t.num, t.den, 2, scale=100)).order_by("k")) == [-9437.5, 33.33, None, None]
+    assert _values(con, t.select("k", v=round_half_away(t.num / 8, 2)).order_by("k")) == [-94.38, 0.13, 0.63, 0.25]
 
 
 def test_sorted_list_is_distinct_sorted_numerically_and_null_when_empty(con):

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from ibis_models import custom, expression_is_true, model, relationships
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import days_between
+from ibis_models.opendental.expressions import days_between, ratio, round_half_away
 from ibis_models.opendental.intermediate.ar._common import (
     COMPLETE,
     age_ledger,
@@ -245,7 +245,7 @@ def int_ar_aging_snapshot(
     def efficiency(paid: ir.NumericValue) -> ir.FloatingValue:
         positive = ibis.ifelse(j.total_ar_balance > 0, j.total_ar_balance, 0)
         denominator = (paid + positive).cast("float64")
-        return ibis.ifelse(denominator > 0, (paid.cast("float64") / denominator).round(4), ibis.null("float64"))
+        return ibis.ifelse(denominator > 0, round_half_away(paid.cast("float64") / denominator, 4), ibis.null("float64"))
 
     payments = {n: j[f"_pay{n}"].fill_null(0).cast(_MONEY) for n in (30, 60, 90)}
     earliest = j.previous_snapshot_date.isnull()
@@ -279,11 +279,7 @@ def int_ar_aging_snapshot(
         previous_snapshot_date=j.previous_snapshot_date,
         **{f"previous_{c}": previous(c) for c in _CARRIED},
         ar_balance_change=change,
-        ar_balance_change_percentage=ibis.ifelse(
-            prev_total.notnull() & (prev_total != 0),
-            (change.cast("float64") * 100 / prev_total.cast("float64")).round(2),
-            ibis.null("float64"),
-        ),
+        ar_balance_change_percentage=ratio(change, prev_total, 2, scale=100),
         payments_30_days=payments[30],
         payments_60_days=payments[60],
         payments_90_days=payments[90],

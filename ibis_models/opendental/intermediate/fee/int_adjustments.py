@@ -19,7 +19,7 @@ from ibis_models import (
 )
 from ibis_models.framework.context import BuildContext
 from ibis_models.framework.errors import ModelDefinitionError
-from ibis_models.opendental.expressions import days_between, zero_to_null
+from ibis_models.opendental.expressions import days_between, ratio, zero_to_null
 
 __all__ = ["int_adjustments"]
 
@@ -374,7 +374,7 @@ def int_adjustments(
         procedure_fee_total=fee_total,
         adjustment_pct_of_fee=ibis.ifelse(
             is_attached & (fee_total != 0).fill_null(False),
-            (amount.cast("float64") * 100 / fee_total.cast("float64")).round(2),
+            ratio(amount, fee_total, 2, scale=100),
             ibis.null("float64"),
         ),
         adjustment_impact=ibis.cases(

@@ -14,7 +14,7 @@ from ibis_models import (
     relationships,
 )
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import decode, sorted_list, zero_to_null
+from ibis_models.opendental.expressions import decode, ratio, round_half_away, sorted_list, zero_to_null
 
 __all__ = ["int_fee_model"]
 
@@ -335,7 +335,7 @@ def int_fee_model(
         available_fee_options=usable.fee_schedule_id.nunique(),
         min_available_fee=usable.fee_amount.min(),
         max_available_fee=usable.fee_amount.max(),
-        avg_fee_amount=usable.fee_amount.mean().round(2).cast("decimal(10,2)"),
+        avg_fee_amount=round_half_away(usable.fee_amount.sum().cast("float64") / usable.count(), 2).cast("decimal(10,2)"),
     )
 
     adj = int_adjustments.filter(int_adjustments.procedure_id.notnull())
@@ -431,11 +431,7 @@ def int_fee_model(
             else_="below_standard",
         ),
         fee_variance_amount=diff.cast("decimal(10,2)"),
-        fee_variance_pct=ibis.ifelse(
-            (standard_fee != 0).fill_null(False),
-            (diff.cast("float64") * 100 / standard_fee.cast("float64")).round(2),
-            ibis.null("float64"),
-        ),
+        fee_variance_pct=ratio(diff, standard_fee, 2, scale=100),
         available_fee_options=j.available_fee_options.fill_null(0).cast("int64"),
         min_available_fee=j.min_available_fee,
         max_available_fee=j.max_available_fee,

@@ -66,10 +66,14 @@ def _fee_lookup(wanted: ir.Table, fees: ir.Table, prefix: str) -> ir.Table:
     j = wanted.inner_join(
         fees, (wanted.w_schedule_id == fees.f_schedule_id) & (wanted.w_code_id == fees.f_code_id)
     )
+    # 0 on the fee row means "any"; a procedure without clinic (0) matches only clinic-0 rows as the
+    # default, never as a clinic override (else a global schedule's default row would be excluded).
+    clinic_match = (j.f_clinic != 0) & (j.f_clinic == j.w_clinic)
+    provider_match = (j.f_provider != 0) & (j.f_provider == j.w_provider)
     level = ibis.cases(
-        ((j.f_clinic == j.w_clinic) & (j.f_provider == j.w_provider), 1),
-        ((j.f_clinic == 0) & (j.f_provider == j.w_provider), 2),
-        ((j.f_clinic == j.w_clinic) & (j.f_provider == 0), 3),
+        (clinic_match & provider_match, 1),
+        ((j.f_clinic == 0) & provider_match, 2),
+        (clinic_match & (j.f_provider == 0), 3),
         ((j.f_clinic == 0) & (j.f_provider == 0), 4),
         else_=ibis.null("int64"),
     )

@@ -66,6 +66,7 @@ RAW = {
         _proc(4, 12, 4, 1, 60.0, ClinicNum=5),  # global provider schedule: default row only
         _proc(5, 13, 3, 2, 130.0, ProcStatus=1, UnitQty=2, BaseUnits=1),
         _proc(6, 13, 0, 1, 150.0),  # no procedure provider: the patient's primary provider
+        _proc(7, 12, 4, 1, 60.0),  # no clinic (the single-location case) on a global schedule: default row
     ],
     "definition": [
         {"DefNum": 301, "Category": 1, "ItemName": "Senior Discount"},
@@ -92,7 +93,7 @@ RAW = {
 
 def test_int_fee_model_selects_schedule_fee_and_nets_adjustments(build, target_url):
     built = build("int_fee_model", RAW, as_of=AS_OF)
-    assert list(built.frame.procedure_id) == [1, 2, 3, 4, 5, 6]
+    assert list(built.frame.procedure_id) == [1, 2, 3, 4, 5, 6, 7]
 
     blank = built.row(procedure_id=1)
     assert (blank["fee_schedule_id"], blank["fee_schedule_source"]) == (2, "insurance_plan")
@@ -157,6 +158,10 @@ def test_int_fee_model_selects_schedule_fee_and_nets_adjustments(build, target_u
     fallback = built.row(procedure_id=6)
     assert pd.isna(fallback["provider_id"])
     assert (fallback["fee_schedule_id"], fallback["fee_schedule_source"], fallback["scheduled_fee_id"]) == (1, "provider", 100)
+    assert fallback["scheduled_fee_match_level"] == "default"  # clinic 0 on both sides is no clinic match
+
+    single_location = built.row(procedure_id=7)
+    assert (single_location["scheduled_fee_id"], single_location["scheduled_fee_match_level"]) == (106, "default")
     assert fallback["overall_adjustment_impact"] == "increase" and fallback["effective_fee"] == Decimal("170.00")
     assert pd.Timestamp(fallback["as_of_date"]) == pd.Timestamp(AS_OF)
 

@@ -69,13 +69,21 @@ class SourceValidationError(IbisModelsError):
     when the whole table is missing.
     """
 
-    def __init__(self, schema: str, missing: Sequence[tuple[str, str | None, tuple[str, ...]]]) -> None:
+    def __init__(
+        self,
+        schema: str,
+        missing: Sequence[tuple[str, str | None, tuple[str, ...]]],
+        downstream: Sequence[str] = (),
+    ) -> None:
         self.schema = schema
         self.missing = tuple(missing)
+        self.downstream = tuple(downstream)
         lines = [f"raw schema '{schema}' is missing what the selected models need (nothing was built):"]
         for table, column, models in self.missing:
             what = f"table {schema}.{table}" if column is None else f"column {schema}.{table}.{column}"
             lines.append(f"  - {what}, needed by {', '.join(models)}")
+        if self.downstream:
+            lines.append(f"  and so by {len(self.downstream)} selected models downstream: {', '.join(self.downstream)}")
         super().__init__("\n".join(lines))
 
 

@@ -150,7 +150,7 @@ def plan_run(
     specs = [graph.models[n] for n in order]
     tables = sorted({s.table for spec in specs for s in spec.sources.values()})
     actual = raw_schemas(target, con, tables)
-    validate_sources(specs, actual, target.raw_schema)
+    validate_sources(specs, actual, target.raw_schema, graph.descendants)
 
     ctx = BuildContext(as_of=resolve_as_of(project, target, con, as_of), params={**project.params, **(params or {})})
     store = StateStore(target, con)

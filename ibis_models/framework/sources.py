@@ -8,7 +8,7 @@ decimal, tinyint vs boolean) are cast. Extra columns are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import ibis
 import ibis.expr.types as ir
@@ -40,9 +40,14 @@ def missing_source_columns(source: Source, actual: ibis.Schema | None) -> list[s
 
 
 def validate_sources(
-    models: Iterable[ModelSpec], actual_schemas: Mapping[str, ibis.Schema | None], raw_schema: str
+    models: Iterable[ModelSpec],
+    actual_schemas: Mapping[str, ibis.Schema | None],
+    raw_schema: str,
+    descendants: Callable[[str], set[str]] | None = None,
 ) -> None:
-    """Raise one ``SourceValidationError`` listing every missing raw table and column at once."""
+    """Raise one ``SourceValidationError`` listing every missing raw table and column at once, and
+    (given ``descendants``) the selected models that could not build because of them."""
+    models = list(models)
     needed_by: dict[tuple[str, str | None], list[str]] = {}
     for spec in models:
         for source in spec.sources.values():
@@ -52,7 +57,10 @@ def validate_sources(
         problems = [(table, column, tuple(sorted(set(models)))) for (table, column), models in sorted(
             needed_by.items(), key=lambda item: (item[0][0], item[0][1] or "")
         )]
-        raise SourceValidationError(raw_schema, problems)
+        direct = {m for _, _, names in problems for m in names}
+        selected = [spec.name for spec in models]
+        affected = set().union(*(descendants(m) for m in direct)) if descendants else set()
+        raise SourceValidationError(raw_schema, problems, [m for m in selected if m in affected - direct])
 
 
 def bind_source(source: Source, actual: ibis.Schema, raw_schema: str) -> ir.Table:

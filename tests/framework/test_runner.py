@@ -173,6 +173,7 @@ def test_missing_raw_column_stops_the_run_before_anything_is_built(target_url):
         _run(target)
     assert info.value.missing == (("customers", "Name", ("stg_shop__customers",)),)
     assert "column raw.customers.Name, needed by stg_shop__customers" in str(info.value)
+    assert info.value.downstream == ("int_customer_totals",)
     assert "staging" not in con.list_databases() or not target.list_tables(con, "staging")
 
 

@@ -39,18 +39,34 @@ from ibis_models.framework.target import DIALECTS, Target
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Build, test and compare the OpenDental analytics models on DuckDB or Postgres.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Build, test and compare the OpenDental analytics models on DuckDB or Postgres.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
 _state = {"debug": False}
 
-Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="Models to use: name, +name, name+, system:X, tag:X, glob; repeatable.")]
-Selectors = Annotated[list[str] | None, typer.Argument(help="More selection terms (same syntax as --select).", show_default=False)]
+Select = Annotated[
+    list[str] | None, typer.Option("--select", "-s", help="Models to use: name, +name, name+, system:X, tag:X, glob; repeatable.")
+]
+Selectors = Annotated[
+    list[str] | None, typer.Argument(help="More selection terms (same syntax as --select).", show_default=False)
+]
 Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Models to leave out (same syntax); repeatable.")]
-TargetUrl = Annotated[str | None, typer.Option("--target", help="duckdb:///file.duckdb or postgres://user:pass@host:port/db; default $IBIS_MODELS_TARGET or duckdb:///ibis_models.duckdb.")]
+TargetUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        help="duckdb:///file.duckdb or postgres://user:pass@host:port/db; default $IBIS_MODELS_TARGET or duckdb:///ibis_models.duckdb.",
+    ),
+]
 RawSchema = Annotated[str, typer.Option("--raw-schema", help="Schema holding the raw OpenDental tables.")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Reporting date YYYY-MM-DD; default: latest ledger activity in the raw data.")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Reporting date YYYY-MM-DD; default: latest ledger activity in the raw data.")
+]
 Threads = Annotated[int, typer.Option("--threads", min=1, help="Models built at once (one connection each).")]
 Vars = Annotated[list[str] | None, typer.Option("--var", help="Build parameter name=value (JSON value or text); repeatable.")]
 
@@ -116,7 +132,9 @@ def _selection(select: list[str] | None, selectors: list[str] | None) -> list[st
 @_handled
 def generate(
     patients: Annotated[int, typer.Option(min=1, help="Patient rows to create.")] = 5000,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the generator's); same arguments give identical tables.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (default: the generator's); same arguments give identical tables.")
+    ] = None,
     target: TargetUrl = None,
     parquet: Annotated[Path | None, typer.Option(help="Write Parquet files to this folder instead of a database.")] = None,
     end_date: Annotated[str | None, typer.Option("--end-date", help="Last day of history (default: a fixed date).")] = None,
@@ -125,7 +143,8 @@ def generate(
     raw_schema: RawSchema = "raw",
 ) -> None:
     """Create synthetic OpenDental raw tables (replaces the raw tables in the target's raw schema)."""
-    from ibis_models.synthetic import GeneratorConfig, generate as make_data, write_duckdb, write_parquet, write_postgres
+    from ibis_models.synthetic import GeneratorConfig, write_duckdb, write_parquet, write_postgres
+    from ibis_models.synthetic import generate as make_data
 
     options: dict[str, Any] = {"patients": patients, "clean": clean}
     if seed is not None:
@@ -135,8 +154,9 @@ def generate(
     if years:
         options["years"] = years
     started = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
         task = bar.add_task("generating", total=None)
 
         def progress(step: str, done: int, total: int) -> None:
@@ -162,8 +182,10 @@ def generate(
         table.add_row(name, f"{rows:,}")
     total = sum(counts.values())
     out.print(table)
-    out.print(f"{total:,} rows in {elapsed:.1f} s (generate {generated:.1f} s, write {elapsed - generated:.1f} s): "
-              f"{total / max(elapsed, 1e-9):,.0f} rows/s")
+    out.print(
+        f"{total:,} rows in {elapsed:.1f} s (generate {generated:.1f} s, write {elapsed - generated:.1f} s): "
+        f"{total / max(elapsed, 1e-9):,.0f} rows/s"
+    )
 
 
 @app.command()
@@ -183,8 +205,16 @@ def run(
     """Build the selected models (all by default) in dependency order; unchanged ones stay cached."""
     tgt = Target.from_url(target, raw_schema=raw_schema)
     con = tgt.connect()
-    plan = plan_run(load_project(), tgt, con, select=_selection(select, selectors), exclude=exclude or [],
-                    as_of=_date(as_of, "--as-of"), params=_vars(var), full_refresh=full_refresh)
+    plan = plan_run(
+        load_project(),
+        tgt,
+        con,
+        select=_selection(select, selectors),
+        exclude=exclude or [],
+        as_of=_date(as_of, "--as-of"),
+        params=_vars(var),
+        full_refresh=full_refresh,
+    )
     result = execute(plan, con, threads=threads, reporter=RichReporter(out, err))
     if report_json:
         write_json(result, report_json)
@@ -244,7 +274,9 @@ def compare(
     for col in ("model", "rows (target)", "rows (against)", "result"):
         table.add_column(col, justify="right" if col.startswith("rows") else "left")
     for r in results:
-        table.add_row(r.model, str(r.rows_a), str(r.rows_b), "[green]same[/]" if r.is_same else f"[red]{'; '.join(r.differences)}[/]")
+        table.add_row(
+            r.model, str(r.rows_a), str(r.rows_b), "[green]same[/]" if r.is_same else f"[red]{'; '.join(r.differences)}[/]"
+        )
     out.print(table)
     different = sum(not r.is_same for r in results)
     out.print(f"{len(results)} models compared: {different} different")
@@ -283,7 +315,9 @@ def compile_(
 
 @app.command()
 @_handled
-def dag(model_name: Annotated[str | None, typer.Argument(metavar="[MODEL]", help="Show this model's upstream tree.")] = None) -> None:
+def dag(
+    model_name: Annotated[str | None, typer.Argument(metavar="[MODEL]", help="Show this model's upstream tree.")] = None,
+) -> None:
     """Print the dependency tree (of one model, or every model without dependants)."""
     graph = load_project().graph
     roots = [graph.spec(model_name).name] if model_name else [n for n in graph.order if not graph.children[n]]
@@ -317,7 +351,9 @@ def catalog(
 def report(
     target: TargetUrl = None,
     runs: Annotated[int, typer.Option(help="Recent runs to list.")] = 10,
-    fail_on_regression: Annotated[bool, typer.Option("--fail-on-regression", help="Exit 1 when the latest run regressed.")] = False,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when the latest run regressed.")
+    ] = False,
     slower: Annotated[float, typer.Option(help="Regression: this many times slower (and over 1 s).")] = 2.0,
     row_change: Annotated[float, typer.Option(help="Regression: row count changed by more than this fraction.")] = 0.5,
 ) -> None:
@@ -339,7 +375,9 @@ def report(
     for col in ("model", "status", "rows", "Δ rows", "seconds", "Δ seconds"):
         detail.add_column(col, justify="left" if col in ("model", "status") else "right")
     for c in changes:
-        detail.add_row(c.model, c.status, _fmt(c.rows), _fmt(c.row_delta, signed=True), _fmt(c.seconds), _fmt(c.seconds_delta, signed=True))
+        detail.add_row(
+            c.model, c.status, _fmt(c.rows), _fmt(c.row_delta, signed=True), _fmt(c.seconds), _fmt(c.seconds_delta, signed=True)
+        )
     out.print(detail)
     found = regressions(changes, slower=slower, row_change=row_change)
     for model, why in found:

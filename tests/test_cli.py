@@ -38,13 +38,29 @@ def test_check_fails_on_a_model_that_reads_the_clock(monkeypatch):
 
 def test_run_test_report_and_json_on_a_target(toy, target_url, tmp_path):
     _load_raw(Target.from_url(target_url))
-    first = runner.invoke(app, ["run", "--target", target_url, "--as-of", "2024-06-01", "--report-json", str(tmp_path / "r1.json")])
+    first = runner.invoke(
+        app, ["run", "--target", target_url, "--as-of", "2024-06-01", "--report-json", str(tmp_path / "r1.json")]
+    )
     assert first.exit_code == 0, first.output
     assert "int_customer_totals" in first.output and "4 built" in first.output
     report = json.loads((tmp_path / "r1.json").read_text())
     assert [m["status"] for m in report["models"]] == ["built"] * 4
 
-    selected = runner.invoke(app, ["run", "--target", target_url, "--as-of", "2024-06-01", "-s", "stg_shop__orders+", "--full-refresh", "--report-json", str(tmp_path / "r2.json")])
+    selected = runner.invoke(
+        app,
+        [
+            "run",
+            "--target",
+            target_url,
+            "--as-of",
+            "2024-06-01",
+            "-s",
+            "stg_shop__orders+",
+            "--full-refresh",
+            "--report-json",
+            str(tmp_path / "r2.json"),
+        ],
+    )
     names = {m["name"] for m in json.loads((tmp_path / "r2.json").read_text())["models"]}
     assert selected.exit_code == 0 and names == {"stg_shop__orders", "int_customer_totals", "int_channel_orders"}
 

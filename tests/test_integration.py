@@ -55,7 +55,9 @@ def test_every_model_builds_with_rows_on_both_backends(built):
 def test_duckdb_and_postgres_tables_are_identical(built):
     project, results = built
     (ta, ca, _), (tb, cb, _) = results["duckdb"], results["postgres"]
-    different = [(r.model, r.differences) for r in compare_targets(project.graph, project.graph.order, ta, ca, tb, cb) if not r.is_same]
+    different = [
+        (r.model, r.differences) for r in compare_targets(project.graph, project.graph.order, ta, ca, tb, cb) if not r.is_same
+    ]
     assert different == []
 
 

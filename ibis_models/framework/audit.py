@@ -35,7 +35,11 @@ def run_data_tests(
             missing = [m for m in (name, *test.reads) if m in graph.models and not has_table(m)]
             unknown = [m for m in test.reads if m not in graph.models]
             if missing or unknown:
-                reason = f"needs model(s) {', '.join(missing + unknown)} built" if not unknown else f"reads unknown model(s) {', '.join(unknown)}"
+                reason = (
+                    f"needs model(s) {', '.join(missing + unknown)} built"
+                    if not unknown
+                    else f"reads unknown model(s) {', '.join(unknown)}"
+                )
                 results.append(TestResult(name, test.name, test.severity, 0, error=reason))
                 continue
             refs = {m: target.table(con, graph.models[m].schema_name, m) for m in test.reads}

@@ -30,8 +30,9 @@ def render_catalog(project: Project) -> str:
     for name in graph.order:
         spec = graph.models[name]
         lines += ["", f"## {name}", "", _cell(spec.doc.split("\n\n")[0]) if spec.doc else "", ""]
-        lines.append(f"- **System:** {spec.system.value}; **materialized as:** {spec.materialization.value} "
-                     f"in schema `{spec.schema_name}`")
+        lines.append(
+            f"- **System:** {spec.system.value}; **materialized as:** {spec.materialization.value} in schema `{spec.schema_name}`"
+        )
         lines.append(f"- **Grain:** {_cell(spec.grain)}; **key:** {', '.join(f'`{k}`' for k in spec.key)}")
         if spec.depends_on:
             lines.append(f"- **Reads:** {', '.join(f'[`{d}`](#{d})' for d in spec.depends_on)}")

@@ -29,8 +29,24 @@ _MODEL_NAME = re.compile(r"^int_[a-z0-9_]+$")
 # A boolean reads as a predicate: it holds one of these words (is_active, user_is_hidden,
 # fee_matches_standard, follow_up_required) and does not end in _flag (specs/README §4.6).
 _PREDICATE_WORDS = frozenset(
-    {"is", "has", "have", "was", "were", "can", "are", "include", "includes", "match", "matches", "required",
-     "exceeds", "needs", "should", "within"}
+    {
+        "is",
+        "has",
+        "have",
+        "was",
+        "were",
+        "can",
+        "are",
+        "include",
+        "includes",
+        "match",
+        "matches",
+        "required",
+        "exceeds",
+        "needs",
+        "should",
+        "within",
+    }
 )
 _CHECK_AS_OF = dt.date(2000, 1, 1)
 
@@ -56,8 +72,7 @@ def _expressions(project: Project, ctx: BuildContext, only: set[str] | None = No
     for name in graph.sorted(wanted):
         spec = graph.models[name]
         upstream = {
-            dep: ibis.table(exprs[dep].schema(), name=dep, database=graph.models[dep].schema_name)
-            for dep in spec.depends_on
+            dep: ibis.table(exprs[dep].schema(), name=dep, database=graph.models[dep].schema_name) for dep in spec.depends_on
         }
         raw = {s.table: s.schema() for s in spec.sources.values()}
         exprs[name] = build_expression(spec, ctx, upstream, raw, "raw")
@@ -68,7 +83,10 @@ def check_project(project: Project, ctx: BuildContext | None = None) -> list[Vio
     ctx = ctx or BuildContext(as_of=_CHECK_AS_OF, params=project.params)
     graph = project.graph
     staging_booleans = {
-        c.name for s in graph.models.values() if s.system is System.STAGING for c in s.columns
+        c.name
+        for s in graph.models.values()
+        if s.system is System.STAGING
+        for c in s.columns
         if c.dtype is not None and c.dtype.is_boolean()
     }
     violations: list[Violation] = []
@@ -150,11 +168,18 @@ def _boolean_rules(spec: ModelSpec, schema: ibis.Schema, staging_booleans: set[s
     if spec.system is System.STAGING:
         return []
     bad = [
-        name for name, dtype in schema.items()
-        if dtype.is_boolean() and name not in staging_booleans
+        name
+        for name, dtype in schema.items()
+        if dtype.is_boolean()
+        and name not in staging_booleans
         and (name.endswith("_flag") or not _PREDICATE_WORDS & set(name.split("_")))
     ]
     if not bad:
         return []
-    return [Violation(spec.name, "naming", f"boolean columns should read as predicates (is_x, has_x, x_required; no _flag): {', '.join(bad)}")]
-
+    return [
+        Violation(
+            spec.name,
+            "naming",
+            f"boolean columns should read as predicates (is_x, has_x, x_required; no _flag): {', '.join(bad)}",
+        )
+    ]

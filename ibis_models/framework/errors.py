@@ -48,10 +48,7 @@ class UnknownModelError(KeyError, IbisModelsError):
     def __init__(self, name: str, candidates: Iterable[str], *, where: str = "") -> None:
         self.name = name
         place = f" in {where}" if where else ""
-        self.message = (
-            f"no model '{name}'{place}{did_you_mean(name, candidates)} "
-            "Run 'ibis-models list' to see all models."
-        )
+        self.message = f"no model '{name}'{place}{did_you_mean(name, candidates)} Run 'ibis-models list' to see all models."
         super().__init__(self.message)
 
     def __str__(self) -> str:  # KeyError would quote the message

@@ -154,7 +154,7 @@ def _topological_order(parents: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
         if node in level:
             return level[node]
         if node in visiting:
-            cycle = visiting[visiting.index(node):] + [node]
+            cycle = visiting[visiting.index(node) :] + [node]
             raise ModelDefinitionError("dependency cycle (each model reads the next): " + " -> ".join(cycle), model=node)
         visiting.append(node)
         level[node] = 1 + max((visit(p) for p in parents[node]), default=-1)

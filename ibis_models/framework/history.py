@@ -37,10 +37,16 @@ def run_changes(store: StateStore, run_id: str, started_at: dt.datetime) -> list
     changes = []
     for model, _system, status, _reason, rows, seconds in store.history(run_id):
         previous = store.previous_build(model, run_id, started_at) if status == "built" else None
-        changes.append(ModelChange(
-            model, status, rows, seconds,
-            previous[0] if previous else None, previous[1] if previous else None,
-        ))
+        changes.append(
+            ModelChange(
+                model,
+                status,
+                rows,
+                seconds,
+                previous[0] if previous else None,
+                previous[1] if previous else None,
+            )
+        )
     return changes
 
 
@@ -58,5 +64,7 @@ def regressions(changes: Sequence[ModelChange], *, slower: float, row_change: fl
         elif c.previous_rows and abs(c.rows - c.previous_rows) / c.previous_rows > row_change:
             found.append((c.model, f"rows changed {c.previous_rows:,} -> {c.rows:,}"))
         if c.previous_seconds and c.seconds and c.seconds > 1.0 and c.seconds > slower * c.previous_seconds:
-            found.append((c.model, f"{c.seconds / c.previous_seconds:.1f}x slower ({c.previous_seconds:.2f}s -> {c.seconds:.2f}s)"))
+            found.append(
+                (c.model, f"{c.seconds / c.previous_seconds:.1f}x slower ({c.previous_seconds:.2f}s -> {c.seconds:.2f}s)")
+            )
     return found

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ibis.expr.operations as ops
@@ -38,9 +37,7 @@ def model_tests(spec: ModelSpec) -> tuple[DataTest, ...]:
 def build_time_tests(spec: ModelSpec, graph: ModelGraph) -> tuple[DataTest, ...]:
     """Error-level tests that read only the model itself and its ancestors (built before it)."""
     ancestors = graph.ancestors(spec.name) | {spec.name}
-    return tuple(
-        t for t in model_tests(spec) if t.severity is Severity.ERROR and set(t.reads) <= ancestors
-    )
+    return tuple(t for t in model_tests(spec) if t.severity is Severity.ERROR and set(t.reads) <= ancestors)
 
 
 def contract_violations(spec: ModelSpec, actual_columns: list[str]) -> list[str]:
@@ -94,9 +91,17 @@ def materialize(
             raise DataTestFailure(spec.name, blocking)
         store = StateStore(target, con)
         statements = store.success_statements(
-            model=spec.name, fp=fp, kind=kind, rows=rows, seconds=round(time.perf_counter() - started, 3),
-            run_id=run_id, system=spec.system.value, reason=planned.reason, now=dt.datetime.now(),
-            compile_key=planned.compile_key, output_schema=planned.schema,
+            model=spec.name,
+            fp=fp,
+            kind=kind,
+            rows=rows,
+            seconds=round(time.perf_counter() - started, 3),
+            run_id=run_id,
+            system=spec.system.value,
+            reason=planned.reason,
+            now=dt.datetime.now(),
+            compile_key=planned.compile_key,
+            output_schema=planned.schema,
         )
         # Looked up now, not at plan time: on Postgres a view goes when the table it reads is swapped.
         old_kind = target.relation_kind(con, schema, spec.name)

@@ -176,9 +176,7 @@ class ModelSpec:
             system_value = System(system)
         except ValueError:
             allowed = ", ".join(s.value for s in System)
-            raise ModelDefinitionError(
-                f"{where}: unknown system '{system}' (allowed: {allowed})", model=model_name
-            ) from None
+            raise ModelDefinitionError(f"{where}: unknown system '{system}' (allowed: {allowed})", model=model_name) from None
         try:
             materialization_value = Materialization(materialization)
         except ValueError:
@@ -190,7 +188,7 @@ class ModelSpec:
             raise ModelDefinitionError(f"{where}: key must be a list of column names, not a string")
         sources = dict(sources or {})
         params = inspect.signature(fn).parameters
-        for pname, param in params.items():
+        for param in params.values():
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
                 raise ModelDefinitionError(
                     f"{where}: *args/**kwargs are not allowed; name each upstream model as a parameter",

@@ -21,10 +21,10 @@ from ibis.backends import BaseBackend
 
 from ibis_models.framework.context import BuildContext
 from ibis_models.framework.errors import ModelBuildError
+from ibis_models.framework.graph import ModelGraph
 from ibis_models.framework.model import CTX_PARAM, ModelSpec
 from ibis_models.framework.project import Project
 from ibis_models.framework.sources import bind_source, validate_sources
-from ibis_models.framework.graph import ModelGraph
 from ibis_models.framework.state import (
     Fingerprint,
     StateStore,
@@ -157,7 +157,12 @@ def plan_run(
     store.ensure()
     sources = {s.table: s for spec in specs for s in spec.sources.values()}
     planner = _Planner(
-        graph=graph, target=target, con=con, ctx=ctx, actual=actual, states=store.load(),
+        graph=graph,
+        target=target,
+        con=con,
+        ctx=ctx,
+        actual=actual,
+        states=store.load(),
         signatures={t: source_signature(con, sources[t], target.table(con, target.raw_schema, t)) for t in tables},
         existing={schema: set(target.list_tables(con, schema)) for schema in {s.schema_name for s in graph.models.values()}},
         context_key=compile_context_key(code_version(graph.models.values()), target.dialect, ctx),
@@ -201,7 +206,9 @@ class _Planner:
                 keys[dep] = schema_json(schemas[dep])
             else:
                 return PlannedModel(
-                    spec, Action.FAIL, "upstream missing",
+                    spec,
+                    Action.FAIL,
+                    "upstream missing",
                     error=f"upstream model '{dep}' has no table in schema '{dep_schema}'; select it too (+{spec.name})",
                 )
         return schemas, fps, keys
@@ -216,8 +223,10 @@ class _Planner:
             return upstream
         schemas, upstream_fps, upstream_keys = upstream
         key = compile_key(
-            self.context_key, spec.name,
-            {s.table: schema_json(self.actual[s.table]) for s in spec.sources.values()}, upstream_keys,
+            self.context_key,
+            spec.name,
+            {s.table: schema_json(self.actual[s.table]) for s in spec.sources.values()},
+            upstream_keys,
         )
         state = self.states.get(spec.name)
         expr = None
@@ -235,6 +244,13 @@ class _Planner:
         if action is Action.BUILD and expr is None:
             expr = self._expression(spec, schemas)
         return PlannedModel(
-            spec, action, reason, expr, fp, cached_rows=state.rows if state else None, compile_key=key, schema=schema,
+            spec,
+            action,
+            reason,
+            expr,
+            fp,
+            cached_rows=state.rows if state else None,
+            compile_key=key,
+            schema=schema,
             is_compile_key_stale=bool(state) and state.compile_key != key,
         )

@@ -182,9 +182,7 @@ def accepted_range(
     return DataTest(f"accepted_range({column}, {bounds}){_suffix(where, label)}", _severity(severity), query, (), (column,))
 
 
-def relationships(
-    column: str, *, to: str, where: Where = None, severity: str = "error", label: str | None = None
-) -> DataTest:
+def relationships(column: str, *, to: str, where: Where = None, severity: str = "error", label: str | None = None) -> DataTest:
     """Every non-NULL ``column`` value exists in ``to`` (written ``"model.column"``)."""
     try:
         parent, parent_column = to.rsplit(".", 1)
@@ -271,9 +269,7 @@ def run_test(
         cols = [c for c in test.sample_columns if c in failing.columns] or list(failing.columns[:3])
         sample = failing.select(*cols).order_by(*cols).limit(sample_size)
         frame = execute(sample)
-        samples = tuple(
-            ", ".join(f"{c}={_plain(row[c])}" for c in cols) for row in frame.to_dict(orient="records")
-        )
+        samples = tuple(", ".join(f"{c}={_plain(row[c])}" for c in cols) for row in frame.to_dict(orient="records"))
     return TestResult(model, test.name, test.severity, count, samples)
 
 

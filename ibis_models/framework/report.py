@@ -52,7 +52,10 @@ class RichReporter:
         self.console = console
         self.progress_console = progress_console
         self._progress = Progress(
-            TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("[bold]building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
             console=progress_console,
         )
         self._task = None
@@ -92,13 +95,23 @@ class RichReporter:
 
 def run_table(result: RunResult) -> Group:
     table = Table(title=f"run {result.run_id}  as_of {result.as_of}  {result.target.get('backend')}", title_justify="left")
-    for col, justify in (("model", "left"), ("system", "left"), ("status", "left"), ("reason", "left"),
-                         ("rows", "right"), ("seconds", "right")):
+    for col, justify in (
+        ("model", "left"),
+        ("system", "left"),
+        ("status", "left"),
+        ("reason", "left"),
+        ("rows", "right"),
+        ("seconds", "right"),
+    ):
         table.add_column(col, justify=justify)
     for m in result.models:
         table.add_row(
-            m.name, m.system, Text(m.status.value, style=_STYLE[m.status]), m.reason,
-            "" if m.rows is None else f"{m.rows:,}", f"{m.seconds:.2f}",
+            m.name,
+            m.system,
+            Text(m.status.value, style=_STYLE[m.status]),
+            m.reason,
+            "" if m.rows is None else f"{m.rows:,}",
+            f"{m.seconds:.2f}",
         )
     counts = ", ".join(f"{result.count(s)} {s.value}" for s in Status)
     total_rows = sum(m.rows or 0 for m in result.models if m.status is Status.BUILT)

@@ -147,10 +147,22 @@ def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Repo
     def finish(result: ModelResult) -> None:
         results[result.name] = result
         if result.status in (Status.FAILED, Status.SKIPPED):
-            store.write([store.history_statement(
-                plan.run_id, result.name, result.system, result.status.value, result.reason, None,
-                result.seconds, result.fingerprint, result.error, dt.datetime.now(),
-            )])
+            store.write(
+                [
+                    store.history_statement(
+                        plan.run_id,
+                        result.name,
+                        result.system,
+                        result.status.value,
+                        result.reason,
+                        None,
+                        result.seconds,
+                        result.fingerprint,
+                        result.error,
+                        dt.datetime.now(),
+                    )
+                ]
+            )
         if reporter:
             reporter.on_model_done(result)
 
@@ -161,14 +173,32 @@ def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Repo
         begin = time.perf_counter()
         fp = planned.fingerprint.value if planned.fingerprint else None
         try:
-            done = materialize(planned, target=target, con=connections.get(), graph=plan.project.graph,
-                               ctx=plan.ctx, run_id=plan.run_id)
+            done = materialize(
+                planned, target=target, con=connections.get(), graph=plan.project.graph, ctx=plan.ctx, run_id=plan.run_id
+            )
         except Exception as exc:  # failure isolation: the model fails alone
             message = str(exc) if isinstance(exc, IbisModelsError) else f"{type(exc).__name__}: {exc}"
-            return ModelResult(name, planned.spec.system.value, Status.FAILED, planned.reason, None,
-                               time.perf_counter() - begin, fp, target.redact(message))
-        return ModelResult(name, planned.spec.system.value, Status.BUILT, planned.reason, done.rows,
-                           time.perf_counter() - begin, fp, None, done.tests)
+            return ModelResult(
+                name,
+                planned.spec.system.value,
+                Status.FAILED,
+                planned.reason,
+                None,
+                time.perf_counter() - begin,
+                fp,
+                target.redact(message),
+            )
+        return ModelResult(
+            name,
+            planned.spec.system.value,
+            Status.BUILT,
+            planned.reason,
+            done.rows,
+            time.perf_counter() - begin,
+            fp,
+            None,
+            done.tests,
+        )
 
     pending = list(plan.order)
     running: dict[Future[ModelResult], str] = {}
@@ -181,19 +211,34 @@ def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Repo
                 bad = [u for u in upstream if u in results and results[u].status in (Status.FAILED, Status.SKIPPED)]
                 if bad:
                     pending.remove(name)
-                    finish(ModelResult(name, planned.spec.system.value, Status.SKIPPED, f"upstream failed: {bad[0]}",
-                                       None, 0.0, None))
+                    finish(
+                        ModelResult(
+                            name, planned.spec.system.value, Status.SKIPPED, f"upstream failed: {bad[0]}", None, 0.0, None
+                        )
+                    )
                     progressed = True
                 elif planned.action is Action.FAIL:
                     pending.remove(name)
-                    finish(ModelResult(name, planned.spec.system.value, Status.FAILED, planned.reason, None, 0.0,
-                                       None, planned.error))
+                    finish(
+                        ModelResult(
+                            name, planned.spec.system.value, Status.FAILED, planned.reason, None, 0.0, None, planned.error
+                        )
+                    )
                     progressed = True
                 elif all(u in results for u in upstream):
                     pending.remove(name)
                     if planned.action is Action.CACHE:
-                        finish(ModelResult(name, planned.spec.system.value, Status.CACHED, planned.reason,
-                                           planned.cached_rows, 0.0, planned.fingerprint.value))
+                        finish(
+                            ModelResult(
+                                name,
+                                planned.spec.system.value,
+                                Status.CACHED,
+                                planned.reason,
+                                planned.cached_rows,
+                                0.0,
+                                planned.fingerprint.value,
+                            )
+                        )
                     else:
                         running[pool.submit(build, name)] = name
                     progressed = True
@@ -205,17 +250,31 @@ def execute(plan: RunPlan, con: BaseBackend, *, threads: int = 1, reporter: Repo
                     running.pop(future)
                     finish(future.result())
     connections.close()
-    store.write([
-        store.compile_key_statement(name, p.compile_key, p.schema)
-        for name, p in plan.models.items()
-        if p.is_compile_key_stale and results[name].status is Status.CACHED and p.compile_key and p.schema is not None
-    ])
+    store.write(
+        [
+            store.compile_key_statement(name, p.compile_key, p.schema)
+            for name, p in plan.models.items()
+            if p.is_compile_key_stale and results[name].status is Status.CACHED and p.compile_key and p.schema is not None
+        ]
+    )
 
-    result = RunResult(plan.run_id, started_at, target.describe(), plan.ctx.as_of, threads,
-                       time.perf_counter() - clock, tuple(results[n] for n in plan.order))
-    store.record_run(run_id=plan.run_id, started_at=started_at, as_of=plan.ctx.as_of, threads=threads,
-                     elapsed=result.elapsed_seconds, counts={s.value: result.count(s) for s in Status})
+    result = RunResult(
+        plan.run_id,
+        started_at,
+        target.describe(),
+        plan.ctx.as_of,
+        threads,
+        time.perf_counter() - clock,
+        tuple(results[n] for n in plan.order),
+    )
+    store.record_run(
+        run_id=plan.run_id,
+        started_at=started_at,
+        as_of=plan.ctx.as_of,
+        threads=threads,
+        elapsed=result.elapsed_seconds,
+        counts={s.value: result.count(s) for s in Status},
+    )
     if reporter:
         reporter.on_finish(result)
     return result
-

@@ -32,11 +32,7 @@ def missing_source_columns(source: Source, actual: ibis.Schema | None) -> list[s
     """Required columns absent from ``actual``; ``[None]`` when the table itself is missing."""
     if actual is None:
         return [None]
-    return [
-        col.name
-        for col in source.columns
-        if col.required and resolve_column((col.name, *col.aliases), actual) is None
-    ]
+    return [col.name for col in source.columns if col.required and resolve_column((col.name, *col.aliases), actual) is None]
 
 
 def validate_sources(
@@ -54,9 +50,10 @@ def validate_sources(
             for column in missing_source_columns(source, actual_schemas.get(source.table)):
                 needed_by.setdefault((source.table, column), []).append(spec.name)
     if needed_by:
-        problems = [(table, column, tuple(sorted(set(models)))) for (table, column), models in sorted(
-            needed_by.items(), key=lambda item: (item[0][0], item[0][1] or "")
-        )]
+        problems = [
+            (table, column, tuple(sorted(set(models))))
+            for (table, column), models in sorted(needed_by.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+        ]
         direct = {m for _, _, names in problems for m in names}
         selected = [spec.name for spec in models]
         affected = set().union(*(descendants(m) for m in direct)) if descendants else set()

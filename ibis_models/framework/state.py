@@ -13,15 +13,15 @@ import hashlib
 import importlib
 import json
 import re
-from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.operations as ops
-import sqlglot
 import ibis.expr.types as ir
+import sqlglot
 from ibis.backends import BaseBackend
 
 from ibis_models.framework.context import BuildContext
@@ -136,8 +136,9 @@ def compile_context_key(code: str, dialect: str, ctx: BuildContext) -> str:
 
 def compile_key(context: str, model: str, sources: Mapping[str, str], upstream: Mapping[str, str]) -> str:
     """When this equals the stored key, the model's compiled SQL is the stored one: no need to compile."""
-    return _sha(context, model, *(f"{k}={v}" for k, v in sorted(sources.items())),
-                *(f"{k}={v}" for k, v in sorted(upstream.items())))
+    return _sha(
+        context, model, *(f"{k}={v}" for k, v in sorted(sources.items())), *(f"{k}={v}" for k, v in sorted(upstream.items()))
+    )
 
 
 def schema_json(schema: ibis.Schema | None) -> str:
@@ -221,7 +222,9 @@ class StateStore:
             for column in columns.split(", "):
                 column_name, column_type = column.split(" ", 1)
                 if column_name not in have:
-                    self.con.raw_sql(f"ALTER TABLE {self._table(name)} ADD COLUMN {column_name} {column_type.replace(' PRIMARY KEY', '')}")
+                    self.con.raw_sql(
+                        f"ALTER TABLE {self._table(name)} ADD COLUMN {column_name} {column_type.replace(' PRIMARY KEY', '')}"
+                    )
 
     def load(self) -> dict[str, StoredState]:
         rows = self.target.fetch(
@@ -243,16 +246,40 @@ class StateStore:
         return states
 
     def success_statements(
-        self, *, model: str, fp: Fingerprint, kind: str, rows: int, seconds: float, run_id: str, system: str,
-        reason: str, now: dt.datetime, compile_key: str | None, output_schema: ibis.Schema | None,
+        self,
+        *,
+        model: str,
+        fp: Fingerprint,
+        kind: str,
+        rows: int,
+        seconds: float,
+        run_id: str,
+        system: str,
+        reason: str,
+        now: dt.datetime,
+        compile_key: str | None,
+        output_schema: ibis.Schema | None,
     ) -> list[tuple[str, Sequence[Any]]]:
         """The state writes that go in the swap's transaction."""
         return [
             (f"DELETE FROM {self._table('model_state')} WHERE model = ?", [model]),
             (
                 f"INSERT INTO {self._table('model_state')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [model, fp.value, fp.sql_hash, fp.config_hash, fp.upstream_hash, fp.source_hash, kind, rows,
-                 seconds, run_id, now, compile_key, schema_json(output_schema) if output_schema is not None else None],
+                [
+                    model,
+                    fp.value,
+                    fp.sql_hash,
+                    fp.config_hash,
+                    fp.upstream_hash,
+                    fp.source_hash,
+                    kind,
+                    rows,
+                    seconds,
+                    run_id,
+                    now,
+                    compile_key,
+                    schema_json(output_schema) if output_schema is not None else None,
+                ],
             ),
             self.history_statement(run_id, model, system, "built", reason, rows, seconds, fp.value, None, now),
         ]
@@ -265,8 +292,17 @@ class StateStore:
         )
 
     def history_statement(
-        self, run_id: str, model: str, system: str, status: str, reason: str, rows: int | None,
-        seconds: float, fingerprint_value: str | None, error: str | None, now: dt.datetime,
+        self,
+        run_id: str,
+        model: str,
+        system: str,
+        status: str,
+        reason: str,
+        rows: int | None,
+        seconds: float,
+        fingerprint_value: str | None,
+        error: str | None,
+        now: dt.datetime,
     ) -> tuple[str, Sequence[Any]]:
         return (
             f"INSERT INTO {self._table('run_history')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -278,14 +314,35 @@ class StateStore:
             self.target.execute_statements(cursor, list(statements))
 
     def record_run(
-        self, *, run_id: str, started_at: dt.datetime, as_of: dt.date, threads: int, elapsed: float,
+        self,
+        *,
+        run_id: str,
+        started_at: dt.datetime,
+        as_of: dt.date,
+        threads: int,
+        elapsed: float,
         counts: Mapping[str, int],
     ) -> None:
-        self.write([(
-            f"INSERT INTO {self._table('runs')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, started_at, self.target.backend, self.target.redacted_url, as_of, threads, elapsed,
-             counts.get("built", 0), counts.get("cached", 0), counts.get("failed", 0), counts.get("skipped", 0)],
-        )])
+        self.write(
+            [
+                (
+                    f"INSERT INTO {self._table('runs')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        run_id,
+                        started_at,
+                        self.target.backend,
+                        self.target.redacted_url,
+                        as_of,
+                        threads,
+                        elapsed,
+                        counts.get("built", 0),
+                        counts.get("cached", 0),
+                        counts.get("failed", 0),
+                        counts.get("skipped", 0),
+                    ],
+                )
+            ]
+        )
 
     def recent_runs(self, limit: int) -> list[tuple]:
         return self.target.fetch(

@@ -132,7 +132,9 @@ class Target:
 
     def ensure_schema(self, con: BaseBackend, schema: str) -> None:
         catalog = con.current_catalog if self.backend == "duckdb" else None
-        name = sge.Table(this=sg.to_identifier(schema, quoted=True), db=sg.to_identifier(catalog, quoted=True) if catalog else None)
+        name = sge.Table(
+            this=sg.to_identifier(schema, quoted=True), db=sg.to_identifier(catalog, quoted=True) if catalog else None
+        )
         con.raw_sql(sge.Create(this=name, kind="SCHEMA", exists=True).sql(self.dialect))
 
     def list_tables(self, con: BaseBackend, schema: str) -> list[str]:

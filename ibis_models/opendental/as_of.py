@@ -32,9 +32,7 @@ _PAY_PLAN_VERSIONS_WITHOUT_PLAN_SPLITS = (1, 3)
 def _staged(con: Any, raw_schema: str, today: datetime.date) -> dict[str, ir.Table]:
     """The staging expressions of the ledger tables present in ``raw_schema``, by raw table name."""
     present = set(con.list_tables(database=raw_schema))
-    by_table: dict[str, Callable[..., ir.Table]] = {
-        spec_of(fn).sources["raw"].table: fn for fn in staging_models()
-    }
+    by_table: dict[str, Callable[..., ir.Table]] = {spec_of(fn).sources["raw"].table: fn for fn in staging_models()}
     ctx = BuildContext(as_of=today)
     staged = {}
     for table in _LEDGER_TABLES:
@@ -52,9 +50,7 @@ def _ledger_dates(staged: dict[str, ir.Table], pay_plan_version: int) -> list[ir
     dates = []
     procedures = staged.get("procedurelog")
     if procedures is not None:
-        charges = procedures.filter(
-            procedures.procedure_status == _COMPLETE, procedures.procedure_fee != 0
-        )
+        charges = procedures.filter(procedures.procedure_status == _COMPLETE, procedures.procedure_fee != 0)
         dates.append(charges.select(transaction_date=charges.procedure_date))
     adjustments = staged.get("adjustment")
     if adjustments is not None:
@@ -66,9 +62,7 @@ def _ledger_dates(staged: dict[str, ir.Table], pay_plan_version: int) -> list[ir
         definitions = staged.get("definition")
         if definitions is not None:
             # Hidden unearned types: category 29 with a non-empty ItemValue (DE §2.1).
-            hidden = definitions.filter(
-                definitions.category_id == _UNEARNED_TYPES_CATEGORY, definitions.item_value.notnull()
-            )
+            hidden = definitions.filter(definitions.category_id == _UNEARNED_TYPES_CATEGORY, definitions.item_value.notnull())
             rows = rows.anti_join(hidden, rows.unearned_type == hidden.definition_id)
         if pay_plan_version in _PAY_PLAN_VERSIONS_WITHOUT_PLAN_SPLITS:
             rows = rows.filter(rows.payplan_id.isnull())
@@ -78,18 +72,14 @@ def _ledger_dates(staged: dict[str, ir.Table], pay_plan_version: int) -> list[ir
         rows = claimprocs.filter(claimprocs.status.isin(_LEDGER_CLAIMPROC_STATUSES))
         if procedures is not None:
             completed = procedures.filter(procedures.procedure_status == _COMPLETE)
-            rows = rows.filter(
-                rows.procedure_id.isnull() | rows.procedure_id.isin(completed.procedure_id)
-            )
+            rows = rows.filter(rows.procedure_id.isnull() | rows.procedure_id.isin(completed.procedure_id))
         else:  # no procedures at all: only payments by total (ProcNum 0) qualify
             rows = rows.filter(rows.procedure_id.isnull())
         dates.append(rows.select(transaction_date=rows.claim_procedure_date))
     return dates
 
 
-def default_as_of(
-    con: Any, raw_schema: str, today: datetime.date, *, pay_plan_version: int = 2
-) -> datetime.date:
+def default_as_of(con: Any, raw_schema: str, today: datetime.date, *, pay_plan_version: int = 2) -> datetime.date:
     """The latest ledger transaction date not after ``today`` (DE §1.1), or ``today`` if none.
 
     Parameters

@@ -88,9 +88,7 @@ def completed_years(birth: ir.DateValue, as_of: dt.date | ir.DateValue) -> ir.In
     completed on 1 March in non-leap years.
     """
     as_of = _as_value(as_of)
-    before_birthday = (as_of.month() < birth.month()) | (
-        (as_of.month() == birth.month()) & (as_of.day() < birth.day())
-    )
+    before_birthday = (as_of.month() < birth.month()) | ((as_of.month() == birth.month()) & (as_of.day() < birth.day()))
     years = as_of.year() - birth.year() - before_birthday.ifelse(1, 0)
     return ibis.ifelse(birth.isnull() | (birth > as_of), ibis.null("int64"), years.cast("int64"))
 
@@ -133,9 +131,7 @@ def greatest(*values: ir.Value) -> ir.Value:
     first, *rest = values
     result = first
     for value in rest:
-        result = ibis.cases(
-            (result.isnull(), value), (value.isnull(), result), (value > result, value), else_=result
-        )
+        result = ibis.cases((result.isnull(), value), (value.isnull(), result), (value > result, value), else_=result)
     return result
 
 
@@ -146,15 +142,11 @@ def least(*values: ir.Value) -> ir.Value:
     first, *rest = values
     result = first
     for value in rest:
-        result = ibis.cases(
-            (result.isnull(), value), (value.isnull(), result), (value < result, value), else_=result
-        )
+        result = ibis.cases((result.isnull(), value), (value.isnull(), result), (value < result, value), else_=result)
     return result
 
 
-def sorted_list(
-    table: ir.Table, by: str | Sequence[str], value: str, sep: str = ",", *, name: str | None = None
-) -> ir.Table:
+def sorted_list(table: ir.Table, by: str | Sequence[str], value: str, sep: str = ",", *, name: str | None = None) -> ir.Table:
     """One row per ``by`` group with the sorted, distinct, ``sep``-joined non-NULL ``value`` (README §4.5).
 
     Values are sorted on their own type before the cast to string, so numbers sort numerically

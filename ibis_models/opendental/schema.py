@@ -156,8 +156,6 @@ def source_for(table: RawTable) -> Source:
     """The framework ``Source`` for a raw table: its columns, versions and change timestamps."""
     return Source(
         table=table.name,
-        columns=tuple(
-            SourceColumn(c.name, c.dtype, required=not c.is_optional, aliases=c.aliases) for c in table.columns
-        ),
+        columns=tuple(SourceColumn(c.name, c.dtype, required=not c.is_optional, aliases=c.aliases) for c in table.columns),
         change_columns=tuple(c.name for c in table.columns if c.is_change_timestamp),
     )

@@ -27,8 +27,7 @@ def test_check_flags_the_clock_and_randomness():
 
 
 def test_check_flags_contract_and_type_mismatch():
-    @model(system="A", grain="g", key=["customer_id"],
-           columns={"customer_id": ("string", "k"), "ghost": "never produced"})
+    @model(system="A", grain="g", key=["customer_id"], columns={"customer_id": ("string", "k"), "ghost": "never produced"})
     def int_contract(stg_shop__customers):
         """Wrong type, missing column, extra column."""
         return stg_shop__customers.select("customer_id", "customer_name")

@@ -20,13 +20,15 @@ def _spec(name: str, *deps: str, system: str = "A", tags: tuple[str, ...] = ()):
 
 @pytest.fixture
 def graph() -> ModelGraph:
-    return ModelGraph.build([
-        _spec("stg_a__one", system="staging"),
-        _spec("stg_a__two", system="staging"),
-        _spec("int_mid", "stg_a__one", "stg_a__two", tags=("finance",)),
-        _spec("int_top", "int_mid", system="B"),
-        _spec("int_side", "stg_a__two", system="B"),
-    ])
+    return ModelGraph.build(
+        [
+            _spec("stg_a__one", system="staging"),
+            _spec("stg_a__two", system="staging"),
+            _spec("int_mid", "stg_a__one", "stg_a__two", tags=("finance",)),
+            _spec("int_top", "int_mid", system="B"),
+            _spec("int_side", "stg_a__two", system="B"),
+        ]
+    )
 
 
 def test_graph_orders_by_level_then_name(graph):
@@ -72,7 +74,9 @@ def test_unknown_dependency_names_model_and_parameter():
 
 
 def test_cycle_is_printed():
-    with pytest.raises(ModelDefinitionError, match=r"dependency cycle \(each model reads the next\): int_a -> int_c -> int_b -> int_a"):
+    with pytest.raises(
+        ModelDefinitionError, match=r"dependency cycle \(each model reads the next\): int_a -> int_c -> int_b -> int_a"
+    ):
         ModelGraph.build([_spec("int_a", "int_c"), _spec("int_b", "int_a"), _spec("int_c", "int_b")])
 
 

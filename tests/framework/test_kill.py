@@ -22,8 +22,10 @@ def _cli(url: str, *args: str) -> subprocess.Popen:
     env = {**os.environ, "IBIS_MODELS_PROJECT": SLOW}
     return subprocess.Popen(
         [sys.executable, "cli.py", "run", "--target", url, "--as-of", "2024-06-01", "--threads", "1", *args],
-        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))), env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 

@@ -19,5 +19,9 @@ def test_framework_never_imports_the_domain():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.startswith(("ibis_models.opendental", "ibis_models.synthetic", "ibis_models.cli"))]
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.startswith(("ibis_models.opendental", "ibis_models.synthetic", "ibis_models.cli"))
+            ]
     assert offenders == []

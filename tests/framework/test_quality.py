@@ -50,7 +50,9 @@ ROWS = {"id": [1, 2, 2, None], "kind": ["a", "b", "z", None], "amount": [5, -1, 
         pytest.param(expression_is_true("null_fails", lambda t: t.id > 0), 1, id="expression-null"),
         pytest.param(relationships("id", to="parent.parent_id"), 2, id="relationships"),
         pytest.param(equal_row_count("parent"), 1, id="equal_row_count"),
-        pytest.param(custom("sum_is_14", lambda t, parent: t.aggregate(s=t.amount.sum()).filter(lambda a: a.s != 14)), 0, id="custom"),
+        pytest.param(
+            custom("sum_is_14", lambda t, parent: t.aggregate(s=t.amount.sum()).filter(lambda a: a.s != 14)), 0, id="custom"
+        ),
     ],
 )
 def test_data_test_counts_failing_rows(con, test, failing):

@@ -13,7 +13,7 @@ from ibis_models.framework.errors import SourceValidationError
 from ibis_models.framework.plan import plan_run
 from ibis_models.framework.project import Project, load_models
 from ibis_models.framework.report import RecordingReporter, write_json
-from ibis_models.framework.runner import Status, execute
+from ibis_models.framework.runner import execute
 from ibis_models.framework.state import StateStore
 from ibis_models.framework.target import Target, new_name
 from tests.framework.resources.toy import toy_project
@@ -33,16 +33,23 @@ def _load_raw(target: Target, *, refund=False, channel=True, extra_customer=Fals
     if channel:
         orders["Channel"] = ["web", "shop", "web"] + (["web"] if refund else [])
     con.create_table("orders", ibis.memtable(orders), database="raw", overwrite=True)
-    customers = {"CustNum": [1, 2] + ([3] if extra_customer else []), "FullName": ["Ann", "Bob"] + (["Cy"] if extra_customer else [])}
+    customers = {
+        "CustNum": [1, 2] + ([3] if extra_customer else []),
+        "FullName": ["Ann", "Bob"] + (["Cy"] if extra_customer else []),
+    }
     con.create_table("customers", ibis.memtable(customers), database="raw", overwrite=True)
     con.disconnect()
 
 
 def _run(target: Target, project: Project | None = None, **options):
     con = target.connect()
-    plan = plan_run(project or toy_project(), target, con, as_of=options.pop("as_of", AS_OF), **{
-        k: options.pop(k) for k in ("select", "exclude", "full_refresh", "params") if k in options
-    })
+    plan = plan_run(
+        project or toy_project(),
+        target,
+        con,
+        as_of=options.pop("as_of", AS_OF),
+        **{k: options.pop(k) for k in ("select", "exclude", "full_refresh", "params") if k in options},
+    )
     result = execute(plan, con, **options)
     return result, con
 
@@ -137,7 +144,9 @@ def test_failing_model_fails_alone_and_dependants_are_skipped(target_url):
         """Depends on a broken model."""
         return int_broken.select("customer_id")
 
-    project = Project.from_specs(load_models("tests.framework.resources.toy") + [int_broken.__ibis_model__, int_after_broken.__ibis_model__])
+    project = Project.from_specs(
+        load_models("tests.framework.resources.toy") + [int_broken.__ibis_model__, int_after_broken.__ibis_model__]
+    )
     reporter = RecordingReporter()
     result, _ = _run(target, project, reporter=reporter)
     statuses = _statuses(result)

@@ -26,7 +26,13 @@ def test_password_never_appears_in_descriptions_or_errors():
     target = Target.from_url("postgres://analyst:s3cret-pw@127.0.0.1:1/warehouse")
     assert "s3cret-pw" not in target.redacted_url
     assert "s3cret-pw" not in str(target.describe())
-    assert target.describe() == {"backend": "postgres", "host": "127.0.0.1", "port": 1, "database": "warehouse", "user": "analyst"}
+    assert target.describe() == {
+        "backend": "postgres",
+        "host": "127.0.0.1",
+        "port": 1,
+        "database": "warehouse",
+        "user": "analyst",
+    }
     assert target.redact("failed: s3cret-pw and postgres://analyst:s3cret-pw@x/y") == "failed: *** and postgres://analyst:***@x/y"
     with pytest.raises(TargetError) as info:
         target.connect()  # nothing listens on port 1

@@ -26,8 +26,14 @@ from ibis_models.opendental.schema import RawTable, raw_table
 __all__ = ["Built", "build_models", "data_test_statuses", "load_raw", "raw_arrow"]
 
 _EMPTY_DATE = dt.date(1, 1, 1)
-_ARROW = {"int64": pa.int64(), "float64": pa.float64(), "string": pa.string(), "date": pa.date32(),
-          "timestamp": pa.timestamp("us"), "time": pa.time64("us")}
+_ARROW = {
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "string": pa.string(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "time": pa.time64("us"),
+}
 
 
 def _empty_value(dtype: ibis.DataType) -> Any:
@@ -110,9 +116,7 @@ def build_models(
     return Built(frame, result)
 
 
-def data_test_statuses(
-    url: str, model: str, as_of: dt.date, params: Mapping[str, Any] | None = None
-) -> dict[str, str]:
+def data_test_statuses(url: str, model: str, as_of: dt.date, params: Mapping[str, Any] | None = None) -> dict[str, str]:
     """Every data test of a built ``model`` (warn ones too): name -> pass / warn / fail / skipped.
 
     A test that reads a model the build did not include is ``skipped``; any other error raises.

@@ -57,14 +57,10 @@ def test_default_as_of_is_today_when_ledger_tables_are_empty(con):
 @pytest.mark.parametrize(
     ("table", "row"),
     [
-        pytest.param(
-            "procedurelog", {"ProcNum": 1, "ProcStatus": 2, "ProcFee": 90.0, "ProcDate": day(5, 2)}, id="procedure"
-        ),
+        pytest.param("procedurelog", {"ProcNum": 1, "ProcStatus": 2, "ProcFee": 90.0, "ProcDate": day(5, 2)}, id="procedure"),
         pytest.param("adjustment", {"AdjNum": 1, "AdjAmt": -15.0, "AdjDate": day(5, 2)}, id="adjustment"),
         pytest.param("paysplit", {"SplitNum": 1, "SplitAmt": 40.0, "DatePay": day(5, 2)}, id="paysplit"),
-        pytest.param(
-            "claimproc", {"ClaimProcNum": 1, "Status": 1, "ProcNum": 0, "DateCP": day(5, 2)}, id="claimproc-total"
-        ),
+        pytest.param("claimproc", {"ClaimProcNum": 1, "Status": 1, "ProcNum": 0, "DateCP": day(5, 2)}, id="claimproc-total"),
     ],
 )
 def test_default_as_of_takes_each_ledger_kind_date(con, table, row):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 
 import ibis
 import pytest
@@ -100,7 +100,11 @@ def test_days_between_counts_calendar_days_on_dates_and_timestamps(con):
     assert days_between(t.a, t.b).type().is_int64()
     assert _values(con, expr) == [29, -30, 366, None]
     ts = ibis.memtable(
-        {"k": [1, 2], "a": [dt.datetime(2024, 1, 2, 0, 30), dt.datetime(2024, 1, 2, 23, 0)], "b": [dt.datetime(2024, 1, 1, 23, 0), dt.datetime(2024, 1, 2, 1, 0)]},
+        {
+            "k": [1, 2],
+            "a": [dt.datetime(2024, 1, 2, 0, 30), dt.datetime(2024, 1, 2, 23, 0)],
+            "b": [dt.datetime(2024, 1, 1, 23, 0), dt.datetime(2024, 1, 2, 1, 0)],
+        },
         schema={"k": "int64", "a": "timestamp", "b": "timestamp"},
     )
     assert _values(con, ts.select("k", v=days_between(ts.a, ts.b)).order_by("k")) == [1, 0]
@@ -109,8 +113,10 @@ def test_days_between_counts_calendar_days_on_dates_and_timestamps(con):
 
 
 def test_add_days_and_add_months_return_dates(con):
-    t = ibis.memtable({"k": [1, 2, 3], "d": [D(2024, 2, 28), D(2024, 1, 31), None], "n": [2, -31, 1]},
-                      schema={"k": "int64", "d": "date", "n": "int64"})
+    t = ibis.memtable(
+        {"k": [1, 2, 3], "d": [D(2024, 2, 28), D(2024, 1, 31), None], "n": [2, -31, 1]},
+        schema={"k": "int64", "d": "date", "n": "int64"},
+    )
     assert add_days(t.d, 1).type().is_date() and add_months(t.d, 1).type().is_date()
     assert _values(con, t.select("k", v=add_days(t.d, 2)).order_by("k")) == [D(2024, 3, 1), D(2024, 2, 2), None]
     assert _values(con, t.select("k", v=add_days(t.d, t.n)).order_by("k")) == [D(2024, 3, 1), D(2023, 12, 31), None]
@@ -120,15 +126,19 @@ def test_add_days_and_add_months_return_dates(con):
 
 
 def test_greatest_and_least_ignore_nulls(con):
-    t = ibis.memtable({"k": [1, 2, 3], "a": [1, None, None], "b": [5, 3, None], "c": [None, 4, None]},
-                      schema={"k": "int64", "a": "int64", "b": "int64", "c": "int64"})
+    t = ibis.memtable(
+        {"k": [1, 2, 3], "a": [1, None, None], "b": [5, 3, None], "c": [None, 4, None]},
+        schema={"k": "int64", "a": "int64", "b": "int64", "c": "int64"},
+    )
     assert _values(con, t.select("k", v=greatest(t.a, t.b, t.c)).order_by("k")) == [5, 4, None]
     assert _values(con, t.select("k", v=least(t.a, t.b, t.c)).order_by("k")) == [1, 3, None]
 
 
 def test_round_half_away_and_ratio_agree_on_both_engines(con):
-    t = ibis.memtable({"k": [1, 2, 3, 4], "num": [-755.0, 1.0, 5.0, 2.0], "den": [8.0, 3.0, 0.0, None]},
-                      schema={"k": "int64", "num": "float64", "den": "float64"})
+    t = ibis.memtable(
+        {"k": [1, 2, 3, 4], "num": [-755.0, 1.0, 5.0, 2.0], "den": [8.0, 3.0, 0.0, None]},
+        schema={"k": "int64", "num": "float64", "den": "float64"},
+    )
     # -755 / 8 = -94.375 sits on a half: DuckDB's and Postgres's round() differ there
     assert _values(con, t.select("k", v=ratio(t.num, t.den, 2)).order_by("k")) == [-94.38, 0.33, None, None]
     assert _values(con, t.select("k", v=ratio(t.num, t.den, 2, scale=100)).order_by("k")) == [-9437.5, 33.33, None, None]

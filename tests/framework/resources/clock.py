@@ -8,8 +8,12 @@ from ibis_models import model
 from ibis_models.framework.project import Project, load_models
 
 
-@model(system="A", grain="one row per customer", key=["customer_id"],
-       columns={"customer_id": ("int64", "customer"), "loaded_at": ("timestamp", "build time")})
+@model(
+    system="A",
+    grain="one row per customer",
+    key=["customer_id"],
+    columns={"customer_id": ("int64", "customer"), "loaded_at": ("timestamp", "build time")},
+)
 def int_loaded(stg_shop__customers):
     """Stamps rows with the build time, which makes builds irreproducible."""
     return stg_shop__customers.select("customer_id", loaded_at=ibis.now())

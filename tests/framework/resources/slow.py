@@ -10,15 +10,24 @@ from ibis_models.framework.project import Project, load_models
 NUMBERS = Source("numbers", (SourceColumn("n", ibis.dtype("int64")),))
 
 
-@model(system="staging", grain="one row per number", key=["number_id"], columns={"number_id": ("int64", "n")},
-       sources={"raw": NUMBERS})
+@model(
+    system="staging",
+    grain="one row per number",
+    key=["number_id"],
+    columns={"number_id": ("int64", "n")},
+    sources={"raw": NUMBERS},
+)
 def stg_shop__numbers(raw):
     """Numbers to multiply."""
     return raw.select(number_id=raw.n)
 
 
-@model(system="A", grain="one row per bucket", key=["bucket_id"],
-       columns={"bucket_id": ("int64", "bucket"), "pairs": ("int64", "pairs in the bucket")})
+@model(
+    system="A",
+    grain="one row per bucket",
+    key=["bucket_id"],
+    columns={"bucket_id": ("int64", "bucket"), "pairs": ("int64", "pairs in the bucket")},
+)
 def int_slow_pairs(stg_shop__numbers, stg_shop__customers):
     """A cross join big enough to be killed while it runs."""
     a = stg_shop__numbers

@@ -73,8 +73,12 @@ def stg_shop__customers(raw):
         custom(
             "counts_tie_out",
             lambda t, stg_shop__orders, ctx: t.aggregate(n=t.order_count.sum()).filter(
-                lambda a: a.n != stg_shop__orders.filter(stg_shop__orders.order_date <= ctx.as_of).filter(
-                    stg_shop__orders.customer_id.notnull()).count()
+                lambda a: (
+                    a.n
+                    != stg_shop__orders.filter(stg_shop__orders.order_date <= ctx.as_of)
+                    .filter(stg_shop__orders.customer_id.notnull())
+                    .count()
+                )
             ),
         ),
     ],

@@ -303,9 +303,7 @@ def staging_balance(
     rows = ibis.union(p, a, s, c, distinct=False)
     j = days.cross_join(rows)
     j = j.filter(dated_on_or_before(j._date, j.day))
-    sums = j.group_by("day").aggregate(
-        **{k: j[f"_{k.lower()}"].sum().cast(_MONEY) for k in ("P", "A", "S", "I", "W")}
-    )
+    sums = j.group_by("day").aggregate(**{k: j[f"_{k.lower()}"].sum().cast(_MONEY) for k in ("P", "A", "S", "I", "W")})
     out = left_join_on(days, sums, ["day"])
     out = out.select("day", **{k: out[k].fill_null(0).cast(_MONEY) for k in ("P", "A", "S", "I", "W")})
     return out.mutate(balance=(out.P + out.A - out.S - out.I - out.W).cast(_MONEY))

@@ -59,8 +59,13 @@ def _practice_reconciliation(
     """DE §6 R7: on every snapshot date, the practice total equals the staging formula to the cent."""
     days = _dates_table(ctx).select(day="snapshot_date")
     formula = staging_balance(
-        days, stg_opendental__procedurelog, stg_opendental__adjustment, stg_opendental__paysplit,
-        stg_opendental__definition, stg_opendental__claimproc, param(ctx, "pay_plan_version"),
+        days,
+        stg_opendental__procedurelog,
+        stg_opendental__adjustment,
+        stg_opendental__paysplit,
+        stg_opendental__definition,
+        stg_opendental__claimproc,
+        param(ctx, "pay_plan_version"),
     )
     mine = t.group_by(day=t.snapshot_date).aggregate(snapshot_total=t.total_ar_balance.sum().cast(_MONEY))
     j = left_join_on(formula, mine, ["day"])
@@ -120,7 +125,10 @@ def _as_of_rows_differ_from_analysis(t: ir.Table, int_ar_analysis: ir.Table) -> 
         "payments_30_days": ("decimal(18,2)", "Patient + insurance payments dated in (snapshot_date - 30, snapshot_date]"),
         "payments_60_days": ("decimal(18,2)", "Same over 60 days"),
         "payments_90_days": ("decimal(18,2)", "Same over 90 days"),
-        "collection_efficiency_30_days": ("float64", "payments_30 / (payments_30 + max(total, 0)), 4 places; NULL when denominator <= 0"),
+        "collection_efficiency_30_days": (
+            "float64",
+            "payments_30 / (payments_30 + max(total, 0)), 4 places; NULL when denominator <= 0",
+        ),
         "collection_efficiency_60_days": ("float64", "Same over 60 days"),
         "collection_efficiency_90_days": ("float64", "Same over 90 days"),
         "as_of_date": ("date", "ctx.as_of"),
@@ -129,14 +137,18 @@ def _as_of_rows_differ_from_analysis(t: ir.Table, int_ar_analysis: ir.Table) -> 
         relationships("patient_id", to="stg_opendental__patient.patient_id", severity="warn"),
         expression_is_true(
             "buckets_plus_credit_equal_total",
-            lambda t: t.total_ar_balance
-            == t.balance_0_30_days + t.balance_31_60_days + t.balance_61_90_days + t.balance_over_90_days + t.credit_balance,
+            lambda t: (
+                t.total_ar_balance
+                == t.balance_0_30_days + t.balance_31_60_days + t.balance_61_90_days + t.balance_over_90_days + t.credit_balance
+            ),
         ),
         expression_is_true(
             "buckets_non_negative_credit_only_without_buckets",
-            lambda t: ibis.and_(*(t[b] >= 0 for b in _BUCKETS))
-            & (t.credit_balance <= 0)
-            & ((t.credit_balance == 0) | ibis.and_(*(t[b] == 0 for b in _BUCKETS))),
+            lambda t: (
+                ibis.and_(*(t[b] >= 0 for b in _BUCKETS))
+                & (t.credit_balance <= 0)
+                & ((t.credit_balance == 0) | ibis.and_(*(t[b] == 0 for b in _BUCKETS)))
+            ),
         ),
         expression_is_true(
             "over_18_months_within_over_90",
@@ -216,9 +228,7 @@ def int_ar_aging_snapshot(
     ).drop("_open", "_claims")
     full = full.inner_join(dates, "snapshot_date")
 
-    prev = full.select(
-        _prev_date="snapshot_date", _prev_patient_id="patient_id", **{f"previous_{c}": c for c in _CARRIED}
-    )
+    prev = full.select(_prev_date="snapshot_date", _prev_patient_id="patient_id", **{f"previous_{c}": c for c in _CARRIED})
     j = full.left_join(prev, (full.previous_snapshot_date == prev._prev_date) & (full.patient_id == prev._prev_patient_id))
     j = j.filter(
         (j.total_ar_balance != 0)

@@ -22,9 +22,18 @@ __all__ = ["int_ar_analysis"]
 _MONEY = "decimal(18,2)"
 PATIENT_STATUS = {0: "Patient", 1: "NonPatient", 2: "Inactive", 3: "Archived", 4: "Deleted", 5: "Deceased", 6: "Prospective"}
 _SNAPSHOT_COLUMNS = (
-    "total_ar_balance", "balance_0_30_days", "balance_31_60_days", "balance_61_90_days", "balance_over_90_days",
-    "credit_balance", "balance_over_18_months", "estimated_insurance_ar", "insurance_payment_estimate",
-    "insurance_writeoff_estimate", "patient_responsibility", "insurance_responsibility",
+    "total_ar_balance",
+    "balance_0_30_days",
+    "balance_31_60_days",
+    "balance_61_90_days",
+    "balance_over_90_days",
+    "credit_balance",
+    "balance_over_18_months",
+    "estimated_insurance_ar",
+    "insurance_payment_estimate",
+    "insurance_writeoff_estimate",
+    "patient_responsibility",
+    "insurance_responsibility",
 )
 _BUCKETS = ("balance_0_30_days", "balance_31_60_days", "balance_61_90_days", "balance_over_90_days")
 
@@ -54,8 +63,13 @@ def _practice_reconciliation(
     """DE §6 R1: the practice total equals P + A - S - I - W from staging, to the cent."""
     day = ibis.memtable({"day": [ctx.as_of]}, schema={"day": "date"})
     formula = staging_balance(
-        day, stg_opendental__procedurelog, stg_opendental__adjustment, stg_opendental__paysplit,
-        stg_opendental__definition, stg_opendental__claimproc, param(ctx, "pay_plan_version"),
+        day,
+        stg_opendental__procedurelog,
+        stg_opendental__adjustment,
+        stg_opendental__paysplit,
+        stg_opendental__definition,
+        stg_opendental__claimproc,
+        param(ctx, "pay_plan_version"),
     )
     mine = t.aggregate(practice_total=t.total_ar_balance.sum().fill_null(0).cast(_MONEY))
     both = mine.cross_join(formula)
@@ -165,41 +179,62 @@ def _claim_payments_differ(t: ir.Table, int_ar_shared_calculations: ir.Table, ct
         relationships("patient_id", to="int_patient_profile.patient_id", where=lambda t: ~t.is_orphan_patient, severity="warn"),
         expression_is_true(
             "total_equals_components",
-            lambda t: t.total_ar_balance
-            == t.total_production + t.total_adjustments - t.total_patient_payments - t.total_insurance_payments - t.total_writeoffs,
+            lambda t: (
+                t.total_ar_balance
+                == t.total_production
+                + t.total_adjustments
+                - t.total_patient_payments
+                - t.total_insurance_payments
+                - t.total_writeoffs
+            ),
         ),
         expression_is_true(
             "buckets_plus_credit_equal_total",
-            lambda t: t.total_ar_balance
-            == t.balance_0_30_days + t.balance_31_60_days + t.balance_61_90_days + t.balance_over_90_days + t.credit_balance,
+            lambda t: (
+                t.total_ar_balance
+                == t.balance_0_30_days + t.balance_31_60_days + t.balance_61_90_days + t.balance_over_90_days + t.credit_balance
+            ),
         ),
         expression_is_true(
             "total_equals_patient_plus_insurance_responsibility",
             lambda t: t.total_ar_balance == t.patient_responsibility + t.insurance_responsibility,
         ),
         custom("practice_total_equals_staging_formula", _practice_reconciliation),
-        accepted_values("aging_risk_category", ("No Balance", "Credit Balance", "High Risk", "Medium Risk", "Moderate Risk", "Low Risk")),
+        accepted_values(
+            "aging_risk_category", ("No Balance", "Credit Balance", "High Risk", "Medium Risk", "Moderate Risk", "Low Risk")
+        ),
         accepted_values("balance_category", ("No Balance", "Credit Balance", "Small", "Medium", "Large", "Very Large")),
         accepted_values("payment_recency", ("Recent", "Moderate", "Old", "Very Old")),
         accepted_values("patient_status_description", (*PATIENT_STATUS.values(), "Unknown")),
         accepted_range("collection_priority_score", min=0, max=100),
         expression_is_true(
             "counts_non_negative",
-            lambda t: ibis.and_(*(t[c] >= 0 for c in (
-                "pending_claims_count", "unsent_claims_count", "denied_claims_count", "claim_payment_count",
-                "patient_payment_count", "insurance_payment_count", "recent_status_changes"))),
+            lambda t: ibis.and_(
+                *(
+                    t[c] >= 0
+                    for c in (
+                        "pending_claims_count",
+                        "unsent_claims_count",
+                        "denied_claims_count",
+                        "claim_payment_count",
+                        "patient_payment_count",
+                        "insurance_payment_count",
+                        "recent_status_changes",
+                    )
+                )
+            ),
             severity="warn",
         ),
         expression_is_true("pending_claims_amount_non_negative", lambda t: t.pending_claims_amount >= 0, severity="warn"),
-        expression_is_true(
-            "reversal_le_0_le_normal", lambda t: (t.reversal_amount <= 0) & (t.normal_payment_amount >= 0)
-        ),
+        expression_is_true("reversal_le_0_le_normal", lambda t: (t.reversal_amount <= 0) & (t.normal_payment_amount >= 0)),
         custom("claim_payments_equal_ledger", _claim_payments_differ, severity="warn"),
         expression_is_true(
             "first_visit_not_after_last_visit",
             lambda t: t.first_visit_date.isnull() | t.last_visit_date.isnull() | (t.first_visit_date <= t.last_visit_date),
         ),
-        expression_is_true("last_visit_not_after_as_of", lambda t: t.last_visit_date.isnull() | (t.last_visit_date <= t.as_of_date)),
+        expression_is_true(
+            "last_visit_not_after_as_of", lambda t: t.last_visit_date.isnull() | (t.last_visit_date <= t.as_of_date)
+        ),
     ],
 )
 def int_ar_analysis(
@@ -239,9 +274,7 @@ def int_ar_analysis(
 
     # AR from the as_of snapshot
     snap = int_ar_aging_snapshot.filter(int_ar_aging_snapshot.is_as_of_snapshot)
-    snap = snap.select(
-        *_SNAPSHOT_COLUMNS, "open_procedures_count", "active_claims_count", _s_pid=snap.patient_id
-    )
+    snap = snap.select(*_SNAPSHOT_COLUMNS, "open_procedures_count", "active_claims_count", _s_pid=snap.patient_id)
 
     # ledger totals and last events <= as_of
     d = lg.filter(dated_on_or_before(lg.transaction_date, as_of))
@@ -367,27 +400,51 @@ def int_ar_analysis(
     )
     cov = cov.mutate(_rn=ibis.row_number().over(w3)).filter(lambda t: t._rn == 0)
     prim = cov.filter(cov.ordinal == 1).select(
-        _p1_pid="patient_id", primary_insurance_id="insurance_plan_id", primary_carrier_name="carrier_name",
-        primary_insurance_group="group_name", primary_insurance_type="plan_type",
-        coverage_start_date="effective_date", coverage_end_date="termination_date",
+        _p1_pid="patient_id",
+        primary_insurance_id="insurance_plan_id",
+        primary_carrier_name="carrier_name",
+        primary_insurance_group="group_name",
+        primary_insurance_type="plan_type",
+        coverage_start_date="effective_date",
+        coverage_end_date="termination_date",
     )
     sec = cov.filter(cov.ordinal == 2).select(
-        _p2_pid="patient_id", secondary_insurance_id="insurance_plan_id",
-        secondary_insurance_group="group_name", secondary_insurance_type="plan_type",
+        _p2_pid="patient_id",
+        secondary_insurance_id="insurance_plan_id",
+        secondary_insurance_group="group_name",
+        secondary_insurance_type="plan_type",
     )
 
     pats = stg_opendental__patient.select(
-        "patient_status", "position_code", "primary_provider_id", "clinic_id", "birth_date",
-        "preferred_name", "middle_initial", _first_visit="first_visit_date", _pt_pid="patient_id",
+        "patient_status",
+        "position_code",
+        "primary_provider_id",
+        "clinic_id",
+        "birth_date",
+        "preferred_name",
+        "middle_initial",
+        _first_visit="first_visit_date",
+        _pt_pid="patient_id",
     )
     profile = int_patient_profile.select(_pr_pid="patient_id", marital_status="marital_status")
 
     j = fam
     for table, key in (
-        (pats, "_pt_pid"), (profile, "_pr_pid"), (snap, "_s_pid"), (totals, "_l_pid"), (last_split, "_ls_pid"),
-        (last_check, "_lc_pid"), (procedure_balances, "_b_pid"), (fees, "_f_pid"), (last_visit, "_v_pid"),
-        (claim_stats, "_c_pid"), (tracking, "_tr_pid"), (claim_pay, "_cpl_pid"), (proc_ins, "_pi_pid"),
-        (prim, "_p1_pid"), (sec, "_p2_pid"),
+        (pats, "_pt_pid"),
+        (profile, "_pr_pid"),
+        (snap, "_s_pid"),
+        (totals, "_l_pid"),
+        (last_split, "_ls_pid"),
+        (last_check, "_lc_pid"),
+        (procedure_balances, "_b_pid"),
+        (fees, "_f_pid"),
+        (last_visit, "_v_pid"),
+        (claim_stats, "_c_pid"),
+        (tracking, "_tr_pid"),
+        (claim_pay, "_cpl_pid"),
+        (proc_ins, "_pi_pid"),
+        (prim, "_p1_pid"),
+        (sec, "_p2_pid"),
     ):
         j = j.left_join(table, j.patient_id == table[key])
 
@@ -492,11 +549,18 @@ def int_ar_analysis(
         coverage_end_date=j.coverage_end_date,
         aging_risk_category=risk,
         balance_category=ibis.cases(
-            (total == 0, "No Balance"), (total < 0, "Credit Balance"), (total < 100, "Small"), (total < 500, "Medium"),
-            (total < 2000, "Large"), else_="Very Large",
+            (total == 0, "No Balance"),
+            (total < 0, "Credit Balance"),
+            (total < 100, "Small"),
+            (total < 500, "Medium"),
+            (total < 2000, "Large"),
+            else_="Very Large",
         ),
         payment_recency=ibis.cases(
-            (since.isnull(), "Very Old"), (since <= 30, "Recent"), (since <= 90, "Moderate"), (since <= 180, "Old"),
+            (since.isnull(), "Very Old"),
+            (since <= 30, "Recent"),
+            (since <= 90, "Moderate"),
+            (since <= 180, "Old"),
             else_="Very Old",
         ),
         days_since_last_payment=since,

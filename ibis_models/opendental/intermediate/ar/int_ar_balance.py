@@ -29,9 +29,7 @@ _SUMS = ("total_adjustment_amount", "patient_payment_amount", "insurance_payment
 def _attached(ledger: ir.Table, procedures: ir.Table) -> ir.Table:
     """Ledger rows whose procedure is a listed procedure of the same patient (DE §3.2 rule 1)."""
     keys = procedures.select(_att_proc_id=procedures.procedure_id, _att_patient_id=procedures.patient_id)
-    return ledger.semi_join(
-        keys, (ledger.procedure_id == keys._att_proc_id) & (ledger.patient_id == keys._att_patient_id)
-    )
+    return ledger.semi_join(keys, (ledger.procedure_id == keys._att_proc_id) & (ledger.patient_id == keys._att_patient_id))
 
 
 def _patient_tie_out(t: ir.Table, int_ar_shared_calculations: ir.Table, ctx: BuildContext) -> ir.Table:
@@ -56,7 +54,9 @@ def _patient_tie_out(t: ir.Table, int_ar_shared_calculations: ir.Table, ctx: Bui
     return both.filter(both.explained != both.balance)
 
 
-def _tie_out_to_analysis(t: ir.Table, int_ar_shared_calculations: ir.Table, int_ar_analysis: ir.Table, ctx: BuildContext) -> ir.Table:
+def _tie_out_to_analysis(
+    t: ir.Table, int_ar_shared_calculations: ir.Table, int_ar_analysis: ir.Table, ctx: BuildContext
+) -> ir.Table:
     """DE §6 R4: per patient, procedure balances + unattached ledger rows = int_ar_analysis.total_ar_balance."""
     lg = int_ar_shared_calculations
     lg = lg.filter(dated_on_or_before(lg.transaction_date, ctx.as_of))
@@ -126,7 +126,10 @@ def _other_patient_rows(t: ir.Table, int_ar_shared_calculations: ir.Table) -> ir
         "last_patient_payment_date": ("date", "Latest attached row with a patient payment"),
         "last_payment_date": ("date", "Later of the two"),
         "has_open_balance": ("boolean", "current_balance <> 0"),
-        "is_beyond_collection_horizon": ("boolean", "current_balance > 0 and procedure dated before as_of - collection_horizon_months"),
+        "is_beyond_collection_horizon": (
+            "boolean",
+            "current_balance > 0 and procedure dated before as_of - collection_horizon_months",
+        ),
         "as_of_date": ("date", "ctx.as_of"),
     },
     tests=[
@@ -134,8 +137,14 @@ def _other_patient_rows(t: ir.Table, int_ar_shared_calculations: ir.Table) -> ir
         relationships("patient_id", to="stg_opendental__patient.patient_id", severity="warn"),
         expression_is_true(
             "current_balance_equals_components",
-            lambda t: t.current_balance
-            == t.production_amount + t.total_adjustment_amount - t.patient_payment_amount - t.insurance_payment_amount - t.writeoff_amount,
+            lambda t: (
+                t.current_balance
+                == t.production_amount
+                + t.total_adjustment_amount
+                - t.patient_payment_amount
+                - t.insurance_payment_amount
+                - t.writeoff_amount
+            ),
         ),
         expression_is_true(
             "total_payment_equals_parts",

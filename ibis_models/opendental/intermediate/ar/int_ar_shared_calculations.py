@@ -205,8 +205,12 @@ def _source_completeness(
 ) -> ir.Table:
     """Per source kind, ledger rows differ from the staging rows DE §2.1 includes."""
     expected = _staging_counts(
-        stg_opendental__procedurelog, stg_opendental__adjustment, stg_opendental__paysplit,
-        stg_opendental__definition, stg_opendental__claimproc, ctx,
+        stg_opendental__procedurelog,
+        stg_opendental__adjustment,
+        stg_opendental__paysplit,
+        stg_opendental__definition,
+        stg_opendental__claimproc,
+        ctx,
     )
     one = ibis.memtable({"_one": [1]})
     rows = [
@@ -233,15 +237,18 @@ def _component_sums_differ(
     """DE §6 R1a-e: each ledger component dated <= as_of equals the staging formula's, to the cent."""
     day = ibis.memtable({"day": [ctx.as_of]}, schema={"day": "date"})
     formula = staging_balance(
-        day, stg_opendental__procedurelog, stg_opendental__adjustment, stg_opendental__paysplit,
-        stg_opendental__definition, stg_opendental__claimproc, param(ctx, "pay_plan_version"),
+        day,
+        stg_opendental__procedurelog,
+        stg_opendental__adjustment,
+        stg_opendental__paysplit,
+        stg_opendental__definition,
+        stg_opendental__claimproc,
+        param(ctx, "pay_plan_version"),
     )
     rows = t.filter(t.transaction_date.isnull() | (t.transaction_date <= ctx.as_of))
-    mine = rows.aggregate(
-        **{f"ledger_{c}": rows[c].sum().fill_null(0).cast("decimal(18,2)") for c in _COMPONENTS}
-    )
+    mine = rows.aggregate(**{f"ledger_{c}": rows[c].sum().fill_null(0).cast("decimal(18,2)") for c in _COMPONENTS})
     both = mine.cross_join(formula)
-    pairs = zip(_COMPONENTS, ("P", "A", "S", "I", "W"))
+    pairs = zip(_COMPONENTS, ("P", "A", "S", "I", "W"), strict=True)
     return both.filter(ibis.or_(*(both[f"ledger_{c}"] != both[k] for c, k in pairs)))
 
 
@@ -289,16 +296,25 @@ def _staging_null_patients(
         accepted_values("adjustment_type", ADJUSTMENT_TYPES),
         expression_is_true(
             "amount_equals_components",
-            lambda t: t.amount
-            == t.production_amount + t.adjustment_amount - t.patient_payment_amount - t.insurance_payment_amount - t.writeoff_amount,
+            lambda t: (
+                t.amount
+                == t.production_amount
+                + t.adjustment_amount
+                - t.patient_payment_amount
+                - t.insurance_payment_amount
+                - t.writeoff_amount
+            ),
         ),
         expression_is_true("components_of_other_kinds_are_zero", _components_of_other_kinds),
         expression_is_true("aging_bucket_matches_days_outstanding", _bucket_consistent),
         relationships("patient_id", to="stg_opendental__patient.patient_id", severity="warn"),
         relationships("procedure_id", to="stg_opendental__procedurelog.procedure_id", severity="warn"),
         relationships(
-            "source_id", to="int_adjustments.adjustment_id", where=lambda t: t.source_type == "ADJUSTMENT",
-            severity="warn", label="adjustments",
+            "source_id",
+            to="int_adjustments.adjustment_id",
+            where=lambda t: t.source_type == "ADJUSTMENT",
+            severity="warn",
+            label="adjustments",
         ),
         custom("int_adjustments_adjustment_id_unique", _adjustments_not_unique),
         custom("source_completeness", _source_completeness),
@@ -489,14 +505,20 @@ def int_ar_shared_calculations(
     ledger = ibis.union(proc_rows, adj_rows, split_rows, cp_rows, distinct=False)
 
     # family, amount and as-of age on the unioned rows
-    pats = stg_opendental__patient.select(_pat_id=stg_opendental__patient.patient_id, _guarantor=stg_opendental__patient.guarantor_id)
+    pats = stg_opendental__patient.select(
+        _pat_id=stg_opendental__patient.patient_id, _guarantor=stg_opendental__patient.guarantor_id
+    )
     j = ledger.left_join(pats, ledger.patient_id == pats._pat_id)
     amount = (
         j.production_amount + j.adjustment_amount - j.patient_payment_amount - j.insurance_payment_amount - j.writeoff_amount
     ).cast(_MONEY_ROW)
     days = days_between(as_of_lit, j.transaction_date)
     bucket = ibis.cases(
-        (days.isnull(), "90+"), (days < 0, "FUTURE"), (days <= 30, "0-30"), (days <= 60, "31-60"), (days <= 90, "61-90"),
+        (days.isnull(), "90+"),
+        (days < 0, "FUTURE"),
+        (days <= 30, "0-30"),
+        (days <= 60, "31-60"),
+        (days <= 90, "61-90"),
         else_="90+",
     )
     overrides = {

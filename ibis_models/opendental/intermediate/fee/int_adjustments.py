@@ -146,9 +146,7 @@ def _too_many_other(t: ir.Table) -> ir.Table:
 
 def _override_disagrees(t: ir.Table) -> ir.Table:
     """Overrides whose category differs from the name rules' (when those give one) (FAC §7.6)."""
-    rows = t.filter(t.adjustment_category_source == "override").mutate(
-        _by_name=name_rule_category(t.adjustment_type_name)
-    )
+    rows = t.filter(t.adjustment_category_source == "override").mutate(_by_name=name_rule_category(t.adjustment_type_name))
     return rows.filter(rows._by_name.notnull() & (rows._by_name != rows.adjustment_category))
 
 
@@ -175,7 +173,10 @@ def _allocated_mismatch(t: ir.Table, stg_opendental__paysplit: ir.Table, stg_ope
         "clinic_id": ("bigint", "ClinicNum; NULL when 0"),
         "statement_id": ("bigint", "Invoice statement; NULL when 0"),
         "adjustment_type_id": ("bigint", "AdjType definition id (category 1)"),
-        "adjustment_type_name": ("string", "Definition item_name (e.g. 'Senior Discount'); NULL when not a category-1 definition"),
+        "adjustment_type_name": (
+            "string",
+            "Definition item_name (e.g. 'Senior Discount'); NULL when not a category-1 definition",
+        ),
         "adjustment_type_value": ("string", "Definition item_value: '+', '-', 'dp' or NULL"),
         "adjustment_category": ("string", "Business category (FAC §7.5 rule 4)"),
         "adjustment_category_source": ("string", "override / discount_plan / name_rule / default: which rule set the category"),
@@ -203,7 +204,10 @@ def _allocated_mismatch(t: ir.Table, stg_opendental__paysplit: ir.Table, stg_ope
         "procedure_status": ("bigint", "From int_procedure_complete"),
         "procedure_fee": ("decimal(10,2)", "Per-unit fee of the linked procedure"),
         "procedure_fee_total": ("decimal(10,2)", "Unit-adjusted charge of the linked procedure"),
-        "adjustment_pct_of_fee": ("float64", "100 x adjustment_amount / procedure_fee_total, 2 places; NULL when unattached or the total is 0"),
+        "adjustment_pct_of_fee": (
+            "float64",
+            "100 x adjustment_amount / procedure_fee_total, 2 places; NULL when unattached or the total is 0",
+        ),
         "adjustment_impact": ("string", "major / moderate / minor / not_applicable (FAC §7.5 rule 10)"),
         "allocated_split_count": ("bigint", "Payment splits whose adjustment_id is this adjustment"),
         "allocated_payment_amount": ("decimal(18,2)", "Sum of those splits' split_amount"),
@@ -296,11 +300,7 @@ def int_adjustments(
 
     type_found = j.type_definition_id.notnull()
     overrides = _overrides(ctx)
-    override = (
-        j.adjustment_type_id.cases(*overrides.items(), else_=ibis.null("string"))
-        if overrides
-        else ibis.null("string")
-    )
+    override = j.adjustment_type_id.cases(*overrides.items(), else_=ibis.null("string")) if overrides else ibis.null("string")
     override = ibis.ifelse(type_found, override, ibis.null("string"))
     is_dp = (j.adjustment_type_value.strip().lower() == "dp").fill_null(False)
     by_name = name_rule_category(j.adjustment_type_name)
@@ -361,12 +361,8 @@ def int_adjustments(
         is_provider_discount=category == "provider_discount",
         is_military_discount=(category == "military_discount") | note.contains("military"),
         is_courtesy_adjustment=ibis.or_(*(s.contains(w) for s in (type_lc, note) for w in ("courtesy", "warranty"))),
-        is_no_charge=note.contains("no charge")
-        | note.contains("n/c")
-        | note.re_search("(^|[^a-z0-9])nc([^a-z0-9]|$)"),
-        is_provider_discretion=(category == "provider_discount")
-        | note.contains("per dr")
-        | note.re_search(r"(^|[^a-z])dr\."),
+        is_no_charge=note.contains("no charge") | note.contains("n/c") | note.re_search("(^|[^a-z0-9])nc([^a-z0-9]|$)"),
+        is_provider_discretion=(category == "provider_discount") | note.contains("per dr") | note.re_search(r"(^|[^a-z])dr\."),
         procedure_code=j.procedure_code,
         procedure_description=j.procedure_description,
         procedure_status=j.procedure_status,

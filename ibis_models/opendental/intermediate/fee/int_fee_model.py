@@ -35,9 +35,7 @@ _ADJUSTMENT_FLAGS = {
 def _primary_plans(patplan: ir.Table, inssub: ir.Table, insplan: ir.Table) -> ir.Table:
     """One row per patient: the plan of its first ordinal-1 patplan (FAC §8.5 step 2)."""
     primary = patplan.filter(patplan.ordinal == 1, patplan.patient_id.notnull())
-    primary = primary.mutate(
-        _rank=ibis.row_number().over(group_by=primary.patient_id, order_by=primary.patplan_id)
-    )
+    primary = primary.mutate(_rank=ibis.row_number().over(group_by=primary.patient_id, order_by=primary.patplan_id))
     primary = primary.filter(primary._rank == 0)
     subs = inssub.select(sub_id=inssub.inssub_id, sub_plan_id=zero_to_null(inssub.insurance_plan_id))
     plans = insplan.select(
@@ -63,9 +61,7 @@ def _fee_lookup(wanted: ir.Table, fees: ir.Table, prefix: str) -> ir.Table:
     (0 for none). The lowest override level wins, then the highest fee_id. A hidden schedule or a
     blank (-1/NULL) or negative amount on the winning row gives no fee: OpenDental does not fall back.
     """
-    j = wanted.inner_join(
-        fees, (wanted.w_schedule_id == fees.f_schedule_id) & (wanted.w_code_id == fees.f_code_id)
-    )
+    j = wanted.inner_join(fees, (wanted.w_schedule_id == fees.f_schedule_id) & (wanted.w_code_id == fees.f_code_id))
     # 0 on the fee row means "any"; a procedure without clinic (0) matches only clinic-0 rows as the
     # default, never as a clinic override (else a global schedule's default row would be excluded).
     clinic_match = (j.f_clinic != 0) & (j.f_clinic == j.w_clinic)
@@ -80,9 +76,7 @@ def _fee_lookup(wanted: ir.Table, fees: ir.Table, prefix: str) -> ir.Table:
     cands = j.mutate(_level=level)
     cands = cands.filter(cands._level.notnull(), ~cands.f_is_global | (cands._level == 4))
     cands = cands.mutate(
-        _rank=ibis.row_number().over(
-            group_by=cands.w_procedure_id, order_by=[cands._level, cands.f_fee_id.desc()]
-        )
+        _rank=ibis.row_number().over(group_by=cands.w_procedure_id, order_by=[cands._level, cands.f_fee_id.desc()])
     )
     best = cands.filter(cands._rank == 0)
     usable = best.filter(~best.f_is_hidden, best.f_amount.notnull(), best.f_amount >= 0)
@@ -111,9 +105,7 @@ def _adjustments_mismatch(t: ir.Table, int_adjustments: ir.Table) -> ir.Table:
     ids = t.select(_pid=t.procedure_id)
     adj = int_adjustments.filter(int_adjustments.procedure_id.notnull())
     adj = adj.semi_join(ids, adj.procedure_id == ids._pid)
-    theirs = adj.aggregate(
-        source_sum=adj.adjustment_amount.sum().cast("decimal(18,2)").fill_null(0), source_count=adj.count()
-    )
+    theirs = adj.aggregate(source_sum=adj.adjustment_amount.sum().cast("decimal(18,2)").fill_null(0), source_count=adj.count())
     mine = t.aggregate(
         model_sum=t.total_adjustments.sum().cast("decimal(18,2)").fill_null(0),
         model_count=t.adjustment_count.sum().fill_null(0),
@@ -158,7 +150,10 @@ def _writeoff_mismatch(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.T
         "fee_schedule_source": ("string", "insurance_plan / patient / provider / NULL"),
         "fee_schedule_description": ("string", "feesched Description of fee_schedule_id"),
         "fee_schedule_type_id": ("bigint", "FeeScheduleType code"),
-        "fee_schedule_type": ("string", "Normal / CoPay / OutNetwork / FixedBenefit / ManualBlueBook / Unknown; NULL without a schedule"),
+        "fee_schedule_type": (
+            "string",
+            "Normal / CoPay / OutNetwork / FixedBenefit / ManualBlueBook / Unknown; NULL without a schedule",
+        ),
         "is_fee_schedule_hidden": ("boolean", "The selected schedule is hidden"),
         "is_global_fee_schedule": ("boolean", "The selected schedule is global"),
         "primary_insurance_plan_id": ("bigint", "Plan of the patient's primary coverage (ordinal 1), if any"),
@@ -175,7 +170,10 @@ def _writeoff_mismatch(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.T
         "fee_matches_standard": ("boolean", "has_standard_fee and |applied_fee - standard_fee| < 0.01"),
         "fee_relationship": ("string", "no_standard_fee / matches_standard / above_standard / below_standard"),
         "fee_variance_amount": ("decimal(10,2)", "applied_fee - standard_fee"),
-        "fee_variance_pct": ("float64", "100 x (applied_fee - standard_fee) / standard_fee, 2 places; NULL when standard_fee is NULL or 0"),
+        "fee_variance_pct": (
+            "float64",
+            "100 x (applied_fee - standard_fee) / standard_fee, 2 places; NULL when standard_fee is NULL or 0",
+        ),
         "available_fee_options": ("bigint", "Distinct visible fee schedules with a usable fee for this code"),
         "min_available_fee": ("decimal(10,2)", "Minimum usable fee for this code across those schedules"),
         "max_available_fee": ("decimal(10,2)", "Maximum"),
@@ -207,9 +205,7 @@ def _writeoff_mismatch(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.T
         accepted_values("fee_schedule_source", ("insurance_plan", "patient", "provider")),
         accepted_values("scheduled_fee_match_level", [label for _, label in _MATCH_LEVELS]),
         accepted_values("standard_fee_basis", ("schedule", "ucr_for_ppo")),
-        accepted_values(
-            "fee_relationship", ("no_standard_fee", "matches_standard", "above_standard", "below_standard")
-        ),
+        accepted_values("fee_relationship", ("no_standard_fee", "matches_standard", "above_standard", "below_standard")),
         accepted_values("overall_adjustment_impact", ("none", "increase", "minor", "moderate", "major")),
         accepted_values("fee_schedule_type", (*_FEE_SCHEDULE_TYPE.values(), "Unknown")),
         expression_is_true("has_standard_fee_iff_fee", lambda t: t.has_standard_fee == t.standard_fee.notnull()),
@@ -229,9 +225,7 @@ def _writeoff_mismatch(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.T
             lambda t: (t.min_available_fee <= t.avg_fee_amount) & (t.avg_fee_amount <= t.max_available_fee),
             where=lambda t: t.available_fee_options > 0,
         ),
-        expression_is_true(
-            "completed_has_standard_fee", lambda t: ~(t.is_completed & ~t.has_standard_fee), severity="warn"
-        ),
+        expression_is_true("completed_has_standard_fee", lambda t: ~(t.is_completed & ~t.has_standard_fee), severity="warn"),
         expression_is_true(
             "completed_not_zero_charge", lambda t: ~(t.is_completed & (t.applied_fee_total == 0)), severity="warn"
         ),
@@ -411,9 +405,7 @@ def int_fee_model(
         fee_schedule_source=j.fee_schedule_source,
         fee_schedule_description=j.fee_schedule_description,
         fee_schedule_type_id=j.fee_schedule_type_id,
-        fee_schedule_type=ibis.ifelse(
-            j.fs_id.isnull(), ibis.null("string"), decode(j.fee_schedule_type_id, _FEE_SCHEDULE_TYPE)
-        ),
+        fee_schedule_type=ibis.ifelse(j.fs_id.isnull(), ibis.null("string"), decode(j.fee_schedule_type_id, _FEE_SCHEDULE_TYPE)),
         is_fee_schedule_hidden=j.fs_is_hidden.fill_null(False),
         is_global_fee_schedule=j.fs_is_global.fill_null(False),
         primary_insurance_plan_id=j.primary_insurance_plan_id,

@@ -132,7 +132,10 @@ def _fee_total_mismatch(t: ir.Table, stg_opendental__procedurelog: ir.Table) -> 
         "procedure_category_name": ("string", "Item name of the category-11 definition"),
         "cdt_category": ("string", "ADA CDT section derived from the code, or Non-CDT (FAC §6.5 rule 4)"),
         "treatment_area": ("bigint", "TreatmentArea code"),
-        "treatment_area_description": ("string", "None / Surface / Tooth / Mouth / Quadrant / Sextant / Arch / ToothRange / Unknown"),
+        "treatment_area_description": (
+            "string",
+            "None / Surface / Tooth / Mouth / Quadrant / Sextant / Arch / ToothRange / Unknown",
+        ),
         "is_hygiene": ("boolean", "Code is a hygiene procedure"),
         "is_prosthetic": ("boolean", "Code is a prosthesis"),
         "is_radiology": ("boolean", "Code is radiology"),
@@ -154,8 +157,14 @@ def _fee_total_mismatch(t: ir.Table, stg_opendental__procedurelog: ir.Table) -> 
         "procedure_fee": ("decimal(10,2)", "ProcFee, the fee per unit"),
         "unit_quantity": ("bigint", "UnitQty"),
         "base_units": ("bigint", "BaseUnits"),
-        "procedure_fee_total": ("decimal(10,2)", "procedure_fee x (unit_quantity + base_units), NULL units as 0: the charge when completed"),
-        "procedure_discount": ("decimal(10,2)", "Discount; only meaningful while treatment-planned (use int_adjustments for completed work)"),
+        "procedure_fee_total": (
+            "decimal(10,2)",
+            "procedure_fee x (unit_quantity + base_units), NULL units as 0: the charge when completed",
+        ),
+        "procedure_discount": (
+            "decimal(10,2)",
+            "Discount; only meaningful while treatment-planned (use int_adjustments for completed work)",
+        ),
         "priority_id": ("bigint", "Treatment-plan priority definition id (category 20); NULL when 0"),
         "priority_name": ("string", "Item name of the category-20 definition"),
         "ordering_referral_id": ("bigint", "OrderingReferralNum; NULL when 0"),
@@ -190,8 +199,10 @@ def _fee_total_mismatch(t: ir.Table, stg_opendental__procedurelog: ir.Table) -> 
         expression_is_true("fee_non_negative", lambda t: t.procedure_fee >= 0, severity="warn"),
         expression_is_true(
             "fee_total_is_fee_times_units",
-            lambda t: t.procedure_fee_total
-            == (t.procedure_fee * (t.unit_quantity.fill_null(0) + t.base_units.fill_null(0))).cast("decimal(10,2)"),
+            lambda t: (
+                t.procedure_fee_total
+                == (t.procedure_fee * (t.unit_quantity.fill_null(0) + t.base_units.fill_null(0))).cast("decimal(10,2)")
+            ),
         ),
         expression_is_true(
             "status_flags_agree",
@@ -202,9 +213,7 @@ def _fee_total_mismatch(t: ir.Table, stg_opendental__procedurelog: ir.Table) -> 
         expression_is_true("note_count_non_negative", lambda t: t.note_count >= 0),
         expression_is_true("latest_note_at_iff_notes", lambda t: t.latest_note_at.notnull() == (t.note_count > 0)),
         expression_is_true("no_zero_fee_completed", lambda t: ~t.is_zero_fee_completed, severity="warn"),
-        expression_is_true(
-            "completed_has_provider", lambda t: ~(t.is_completed & t.is_missing_provider), severity="warn"
-        ),
+        expression_is_true("completed_has_provider", lambda t: ~(t.is_completed & t.is_missing_provider), severity="warn"),
         expression_is_true("completed_has_note", lambda t: ~t.is_completed_without_note, severity="warn"),
         expression_is_true("completed_not_future_dated", lambda t: ~t.is_future_dated_completed, severity="warn"),
         custom("completed_fee_total_reconciles", _fee_total_mismatch),
@@ -245,9 +254,7 @@ def int_procedure_complete(
     categories = _definition_names(
         stg_opendental__definition, _CATEGORY_PROC_CODE_CATS, "category_definition_id", "procedure_category_name"
     )
-    priorities = _definition_names(
-        stg_opendental__definition, _CATEGORY_TX_PRIORITIES, "priority_definition_id", "priority_name"
-    )
+    priorities = _definition_names(stg_opendental__definition, _CATEGORY_TX_PRIORITIES, "priority_definition_id", "priority_name")
     notes = _latest_notes(stg_opendental__procnote)
 
     base = proc.mutate(priority_id=proc.priority.nullif(0))

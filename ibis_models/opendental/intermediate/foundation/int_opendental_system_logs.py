@@ -21,11 +21,32 @@ __all__ = ["int_opendental_system_logs"]
 
 FOREIGN_KEY_TYPE = {0: "Appointment"}  # EntryLogFKeyType, FAC §2.1
 LOG_SOURCE = {
-    0: "None", 1: "WebSched", 2: "InsPlanImport834", 3: "HL7", 4: "DBM", 5: "FHIR", 6: "PatientPortal",
-    7: "WebSchedNewPatAppt", 8: "AutoConfirmations", 9: "Diagnostic", 10: "MobileWeb", 11: "CanadaEobAutoImport",
-    12: "WebSchedASAP", 13: "OpenDentalService", 14: "BroadcastMonitor", 15: "AutoLogOff", 16: "ODMobile",
-    17: "TextMessaging", 18: "CareCredit", 19: "WebSchedExistingPatient", 20: "eRx", 21: "SignupPortal",
-    22: "EmployerImport834", 23: "API", 24: "ClaimReceiveAutomatic", 25: "PaymentPortal",
+    0: "None",
+    1: "WebSched",
+    2: "InsPlanImport834",
+    3: "HL7",
+    4: "DBM",
+    5: "FHIR",
+    6: "PatientPortal",
+    7: "WebSchedNewPatAppt",
+    8: "AutoConfirmations",
+    9: "Diagnostic",
+    10: "MobileWeb",
+    11: "CanadaEobAutoImport",
+    12: "WebSchedASAP",
+    13: "OpenDentalService",
+    14: "BroadcastMonitor",
+    15: "AutoLogOff",
+    16: "ODMobile",
+    17: "TextMessaging",
+    18: "CareCredit",
+    19: "WebSchedExistingPatient",
+    20: "eRx",
+    21: "SignupPortal",
+    22: "EmployerImport834",
+    23: "API",
+    24: "ClaimReceiveAutomatic",
+    25: "PaymentPortal",
 }
 # FAC §5.5 rule 5.
 LOG_SOURCE_CHANNELS = {
@@ -45,9 +66,7 @@ def _log_source_channel(code: ir.IntegerValue) -> ir.StringValue:
 
 def _group_list_matches_count(t: ir.Table) -> ir.Table:
     return t.filter(
-        t.user_group_count.isnull()
-        | (t.user_group_count < 0)
-        | (t.user_group_ids.isnull() != (t.user_group_count == 0))
+        t.user_group_count.isnull() | (t.user_group_count < 0) | (t.user_group_ids.isnull() != (t.user_group_count == 0))
     ).select("entry_log_id", "user_group_count", "user_group_ids")
 
 
@@ -133,9 +152,7 @@ def int_opendental_system_logs(
         .select(a_user_id=attach.user_id, a_group_id=attach.user_group_id)
         .distinct()
     )
-    attached = attached.left_join(groups, attached.a_group_id == groups.g_id).select(
-        "a_user_id", "a_group_id", "group_name"
-    )
+    attached = attached.left_join(groups, attached.a_group_id == groups.g_id).select("a_user_id", "a_group_id", "group_name")
     group_stats = attached.group_by("a_user_id").aggregate(
         min_group_id=attached.a_group_id.min(), user_group_count=attached.a_group_id.nunique()
     )

@@ -25,8 +25,15 @@ PATIENT_STATUS = {0: "Patient", 1: "NonPatient", 2: "Inactive", 3: "Archived", 4
 GENDER = {0: "Male", 1: "Female", 2: "Unknown", 3: "Other"}
 MARITAL_STATUS = {0: "Single", 1: "Married", 2: "Child", 3: "Widowed", 4: "Divorced"}
 CONTACT_METHOD = {
-    0: "None", 1: "DoNotCall", 2: "HmPhone", 3: "WkPhone", 4: "WirelessPh",
-    5: "Email", 6: "SeeNotes", 7: "Mail", 8: "TextMessage",
+    0: "None",
+    1: "DoNotCall",
+    2: "HmPhone",
+    3: "WkPhone",
+    4: "WirelessPh",
+    5: "Email",
+    6: "SeeNotes",
+    7: "Mail",
+    8: "TextMessage",
 }
 PRONOUN = {0: "None", 1: "He-Him", 2: "She-Her", 3: "They-Them"}
 PATIENT_LINK_TYPE = {0: "Undefined", 1: "Merge", 2: "Clone"}
@@ -35,8 +42,12 @@ _DECEASED = 5
 _PROBLEM_ACTIVE = 0
 
 _FLAGS = (
-    "is_guarantor", "is_active_patient", "is_deceased", "has_text_messaging_consent",
-    "premedication_required", "has_insurance_flag",
+    "is_guarantor",
+    "is_active_patient",
+    "is_deceased",
+    "has_text_messaging_consent",
+    "premedication_required",
+    "has_insurance_flag",
 )
 
 
@@ -100,7 +111,10 @@ def _family_sizes_add_up(t: ir.Table) -> ir.Table:
         "age": ("bigint", "Whole years completed at as_of_date; NULL without a birth date or when born after it"),
         "language": ("string", "Language"),
         "patient_status": ("bigint", "PatientStatus code"),
-        "patient_status_description": ("string", "Patient / NonPatient / Inactive / Archived / Deleted / Deceased / Prospective / Unknown"),
+        "patient_status_description": (
+            "string",
+            "Patient / NonPatient / Inactive / Archived / Deleted / Deceased / Prospective / Unknown",
+        ),
         "is_active_patient": ("boolean", "patient_status = 0"),
         "is_deceased": ("boolean", "patient_status = 5 or deceased_datetime is set"),
         "position_code": ("bigint", "PatientPosition code (marital status)"),
@@ -170,7 +184,9 @@ def _family_sizes_add_up(t: ir.Table) -> ir.Table:
         accepted_values("preferred_recall_method_description", CONTACT_METHOD.values()),
         not_null(*_FLAGS),
         accepted_range("age", min=0, max=130, severity="warn"),
-        expression_is_true("birth_date_not_after_as_of", lambda t: t.birth_date.isnull() | (t.birth_date <= t.as_of_date), severity="warn"),
+        expression_is_true(
+            "birth_date_not_after_as_of", lambda t: t.birth_date.isnull() | (t.birth_date <= t.as_of_date), severity="warn"
+        ),
         accepted_range("billing_cycle_day", min=1, max=31, severity="warn"),
         custom("guarantors_head_their_family", _guarantors_head_their_family, severity="warn"),
         custom("family_sizes_add_up", _family_sizes_add_up, severity="warn"),
@@ -268,9 +284,7 @@ def int_patient_profile(
     disease_names = sorted_list(active, "disease_patient_id", "disease_name", "; ", name="active_disease_names")
 
     doc = stg_opendental__document.rename(doc_patient_id="patient_id")
-    doc_stats = doc.group_by("doc_patient_id").aggregate(
-        document_count=doc.count(), latest_document_at=doc.date_created.max()
-    )
+    doc_stats = doc.group_by("doc_patient_id").aggregate(document_count=doc.count(), latest_document_at=doc.date_created.max())
     doc_categories = sorted_list(doc, "doc_patient_id", "document_category_id", ",", name="document_category_ids")
 
     plans = stg_opendental__patplan.group_by(plan_patient_id=stg_opendental__patplan.patient_id).aggregate(

@@ -23,9 +23,21 @@ PROVIDER_STATUS = {0: "Active", 1: "Deleted"}  # ProviderStatus enum, FAC §2.1
 _SPECIALTY_CATEGORY = 35  # DefCat ProviderSpecialties, FAC §2.2
 
 _FLAGS = (
-    "is_secondary", "is_hidden", "is_using_tin", "has_signature_on_file", "is_cdanet", "is_not_person",
-    "is_instructor", "is_hidden_report", "is_system_provider", "is_terminated_provider", "is_active_provider",
-    "is_non_person_provider", "can_prescribe_controlled_substances", "has_state_license", "can_treat_patients",
+    "is_secondary",
+    "is_hidden",
+    "is_using_tin",
+    "has_signature_on_file",
+    "is_cdanet",
+    "is_not_person",
+    "is_instructor",
+    "is_hidden_report",
+    "is_system_provider",
+    "is_terminated_provider",
+    "is_active_provider",
+    "is_non_person_provider",
+    "can_prescribe_controlled_substances",
+    "has_state_license",
+    "can_treat_patients",
     "can_bill_procedures",
 )
 
@@ -70,7 +82,10 @@ def _has_an_active_provider(t: ir.Table) -> ir.Table:
         "provider_status": ("bigint", "ProviderStatus code"),
         "provider_status_description": ("string", "Active / Deleted / Unknown"),
         "anesthesia_provider_type": ("bigint", "Raw AnesthProvType code; OpenDental gives it no lookup table"),
-        "state_license_number": ("string", "Deprecated in OpenDental (moved to the per-clinic provider table, not staged); may be blank"),
+        "state_license_number": (
+            "string",
+            "Deprecated in OpenDental (moved to the per-clinic provider table, not staged); may be blank",
+        ),
         "dea_number": ("string", "Deprecated in OpenDental (per-clinic table, not staged); may be blank"),
         "national_provider_id": ("string", "NPI"),
         "state_where_licensed": ("string", "Deprecated in OpenDental (per-clinic table, not staged); may be blank"),
@@ -94,7 +109,8 @@ def _has_an_active_provider(t: ir.Table) -> ir.Table:
         "is_active_provider": ("boolean", "not hidden, status Active and not terminated"),
         "is_non_person_provider": ("boolean", "= is_not_person"),
         "can_prescribe_controlled_substances": (
-            "boolean", "DEA number present; false may only mean it lives in the per-clinic provider table",
+            "boolean",
+            "DEA number present; false may only mean it lives in the per-clinic provider table",
         ),
         "has_state_license": ("boolean", "State license present; false may only mean it lives in the per-clinic provider table"),
         "can_treat_patients": ("boolean", "is_active_provider and not is_non_person_provider"),

@@ -111,7 +111,9 @@ def _open_line_on_received_claim(t: ir.Table) -> ir.Table:
     return t.filter((t.claim_status == "R") & (t.claim_procedure_status == _NOT_RECEIVED) & ~t.is_overpay)
 
 
-def _claimproc_disagrees_with_claim(t: ir.Table, stg_opendental__claimproc: ir.Table, stg_opendental__claim: ir.Table) -> ir.Table:
+def _claimproc_disagrees_with_claim(
+    t: ir.Table, stg_opendental__claimproc: ir.Table, stg_opendental__claim: ir.Table
+) -> ir.Table:
     """OpenDental requires a claimproc's patient (and plan, when both are set) to equal its claim's."""
     cp = stg_opendental__claimproc.select(
         claim_procedure_id=stg_opendental__claimproc.claim_procedure_id,
@@ -132,9 +134,7 @@ def _claimproc_disagrees_with_claim(t: ir.Table, stg_opendental__claimproc: ir.T
 
 def _header_differs_from_lines(t: ir.Table, stg_opendental__claim: ir.Table) -> ir.Table:
     """Claims whose stored header totals differ from the sum of their lines by more than 0.01."""
-    sums = t.group_by("claim_id").aggregate(
-        **{f"lines_{col}": t[col].sum().fill_null(0) for col in _HEADER_TOTALS}
-    )
+    sums = t.group_by("claim_id").aggregate(**{f"lines_{col}": t[col].sum().fill_null(0) for col in _HEADER_TOTALS})
     claim = stg_opendental__claim
     header = claim.select(
         header_claim_id=claim.claim_id,
@@ -142,9 +142,7 @@ def _header_differs_from_lines(t: ir.Table, stg_opendental__claim: ir.Table) -> 
     )
     j = sums.join(header, sums.claim_id == header.header_claim_id)
     tolerance = money(MONEY_TOLERANCE)
-    differs = [
-        (j[f"lines_{col}"].round(2) - j[f"header_{col}"].round(2)).abs() > tolerance for col in _HEADER_TOTALS
-    ]
+    differs = [(j[f"lines_{col}"].round(2) - j[f"header_{col}"].round(2)).abs() > tolerance for col in _HEADER_TOTALS]
     return j.filter(ibis.or_(*differs)).select("claim_id", *(f"lines_{c}" for c in _HEADER_TOTALS))
 
 
@@ -395,9 +393,7 @@ def int_claim_details(
     cov = int_insurance_coverage.filter(
         int_insurance_coverage.patient_id.notnull() & int_insurance_coverage.insurance_subscriber_id.notnull()
     )
-    cov = first_per_key(
-        cov, ["patient_id", "insurance_subscriber_id"], [cov.ordinal.isnull(), cov.ordinal, cov.patient_plan_id]
-    )
+    cov = first_per_key(cov, ["patient_id", "insurance_subscriber_id"], [cov.ordinal.isnull(), cov.ordinal, cov.patient_plan_id])
     cov = cov.select(
         cov_patient_id=cov.patient_id,
         cov_subscriber_id=cov.insurance_subscriber_id,
@@ -412,15 +408,22 @@ def int_claim_details(
     j = j.left_join(plans, j.insurance_plan_id == plans.ip_plan_id)
     j = j.left_join(carriers, j.ip_carrier_id == carriers.cr_carrier_id)
     j = j.left_join(reasons, j.claim_payment_tracking_id == reasons.tracking_definition_id)
-    j = j.left_join(
-        cov, (j.patient_id == cov.cov_patient_id) & (j.insurance_subscriber_id == cov.cov_subscriber_id)
-    )
+    j = j.left_join(cov, (j.patient_id == cov.cov_patient_id) & (j.insurance_subscriber_id == cov.cov_subscriber_id))
     t = j.select(
         *lines.columns,
         *(col for col in procs.columns if col != "pl_procedure_id"),
         *(col for col in codes.columns if col != "pc_code_id"),
-        "ip_plan_id", "ip_carrier_id", "plan_type_raw", "group_name", "group_number", "carrier_name",
-        "tracking_name", "patient_plan_id", "coverage_ordinal", "verification_date", "is_coverage_active",
+        "ip_plan_id",
+        "ip_carrier_id",
+        "plan_type_raw",
+        "group_name",
+        "group_number",
+        "carrier_name",
+        "tracking_name",
+        "patient_plan_id",
+        "coverage_ordinal",
+        "verification_date",
+        "is_coverage_active",
     )
 
     days_outstanding = ibis.ifelse(
@@ -431,8 +434,16 @@ def int_claim_details(
     prefix = _code_prefix(t.procedure_code)
     plan_found = t.ip_plan_id.notnull()
     return t.select(
-        "claim_procedure_id", "claim_id", "procedure_id", "patient_id", "provider_id", "clinic_id",
-        "treating_provider_id", "billing_provider_id", "insurance_plan_id", "insurance_subscriber_id",
+        "claim_procedure_id",
+        "claim_id",
+        "procedure_id",
+        "patient_id",
+        "provider_id",
+        "clinic_id",
+        "treating_provider_id",
+        "billing_provider_id",
+        "insurance_plan_id",
+        "insurance_subscriber_id",
         carrier_id=t.ip_carrier_id,
         patient_plan_id=t.patient_plan_id,
         claim_payment_id=t.claim_payment_id,

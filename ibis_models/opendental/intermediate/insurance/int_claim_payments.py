@@ -78,9 +78,7 @@ def _check_windows_wrong(t: ir.Table) -> ir.Table:
         min_count=rows.check_line_count.min(),
         max_count=rows.check_line_count.max(),
     )
-    return checks.filter(
-        (checks.first_lines != 1) | (checks.min_count != checks.rows) | (checks.max_count != checks.rows)
-    )
+    return checks.filter((checks.first_lines != 1) | (checks.min_count != checks.rows) | (checks.max_count != checks.rows))
 
 
 def _missing_check_lines(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.Table:
@@ -226,7 +224,11 @@ def int_claim_payments(
     t = j.select(
         *lines.columns,
         *(c for c in checks.columns if c != "ck_claim_payment_id"),
-        "paytype_name", "check_line_count", "check_allocated_amount", "first_claim_procedure_id", "eob_count",
+        "paytype_name",
+        "check_line_count",
+        "check_allocated_amount",
+        "first_claim_procedure_id",
+        "eob_count",
     )
     return t.select(
         claim_procedure_id=t.claim_procedure_id,

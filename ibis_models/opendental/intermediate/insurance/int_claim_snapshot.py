@@ -74,9 +74,7 @@ def _days_to_payment_broken(t: ir.Table) -> ir.Table:
 
 def _latest_snapshot_broken(t: ir.Table) -> ir.Table:
     rows = t.filter(t.claim_procedure_id.notnull())
-    per_claimproc = rows.group_by("claim_procedure_id").aggregate(
-        latest_rows=rows.is_latest_snapshot_for_claimproc.sum()
-    )
+    per_claimproc = rows.group_by("claim_procedure_id").aggregate(latest_rows=rows.is_latest_snapshot_for_claimproc.sum())
     broken = per_claimproc.filter(per_claimproc.latest_rows != 1).select("claim_procedure_id")
     stray = t.filter(t.claim_procedure_id.isnull() & t.is_latest_snapshot_for_claimproc).select("claim_procedure_id")
     return broken.union(stray, distinct=False)
@@ -106,7 +104,10 @@ def _latest_snapshot_broken(t: ir.Table) -> ir.Table:
         "fee_amount": ("decimal(10,2)", "Snapshot Fee: the procedure fee at snapshot time"),
         "insurance_payment_estimate": ("decimal(10,2)", "Snapshot InsPayEst: the insurance estimate at snapshot time"),
         "estimated_write_off": ("decimal(10,2)", "coalesce(nb(snapshot Writeoff), 0)"),
-        "actual_payment_amount": ("decimal(18,2)", "Sum of paid_amount of the received and supplemental lines of the claim and procedure; NULL until received"),
+        "actual_payment_amount": (
+            "decimal(18,2)",
+            "Sum of paid_amount of the received and supplemental lines of the claim and procedure; NULL until received",
+        ),
         "actual_write_off": ("decimal(18,2)", "Sum of write_off_amount of the same lines; NULL until received"),
         "actual_allowed_amount": ("decimal(10,2)", "nb(AllowedOverride) of the snapshot's own claimproc"),
         "claim_adjustment_reason_codes": ("string", "ClaimAdjReasonCodes of the snapshot's own claimproc"),
@@ -143,9 +144,11 @@ def _latest_snapshot_broken(t: ir.Table) -> ir.Table:
         ),
         expression_is_true(
             "snapshot_amounts_not_negative",
-            lambda t: (t.fee_amount.isnull() | (t.fee_amount >= 0))
-            & (t.insurance_payment_estimate.isnull() | (t.insurance_payment_estimate >= 0))
-            & (t.estimated_write_off >= 0),
+            lambda t: (
+                (t.fee_amount.isnull() | (t.fee_amount >= 0))
+                & (t.insurance_payment_estimate.isnull() | (t.insurance_payment_estimate >= 0))
+                & (t.estimated_write_off >= 0)
+            ),
             severity="warn",
         ),
         relationships("claim_id", to="stg_opendental__claim.claim_id", severity="warn"),

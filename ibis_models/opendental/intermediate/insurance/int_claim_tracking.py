@@ -113,7 +113,10 @@ def _entry_after_as_of(t: ir.Table, ctx: BuildContext) -> ir.Table:
         "entries_for_claim": ("bigint", "Rows of this model for the claim"),
         "is_latest_entry": ("boolean", "entry_sequence = entries_for_claim"),
         "is_current_status_entry": ("boolean", "The latest StatusHistory row of the claim"),
-        "previous_status_name": ("string", "tracking_status_name of the preceding StatusHistory row; NULL on other types and the first status"),
+        "previous_status_name": (
+            "string",
+            "tracking_status_name of the preceding StatusHistory row; NULL on other types and the first status",
+        ),
         "days_since_previous_entry": ("bigint", "entry_date - entry_date of the preceding row of the claim (any type)"),
         "days_since_claim_sent": ("bigint", "entry_date - claim_sent_date"),
         "as_of_date": ("date", "ctx.as_of"),
@@ -186,9 +189,7 @@ def int_claim_tracking(
     statuses = d.filter(d.category_id == _STATUS_CATEGORY).select(
         s_definition_id=d.definition_id, tracking_status_name=d.item_name
     )
-    errors = d.filter(d.category_id == _ERROR_CATEGORY).select(
-        e_definition_id=d.definition_id, error_code_name=d.item_name
-    )
+    errors = d.filter(d.category_id == _ERROR_CATEGORY).select(e_definition_id=d.definition_id, error_code_name=d.item_name)
 
     j = ct.inner_join(claims, ct.ct_claim_id == claims.claim_id)
     j = j.left_join(statuses, j.tracking_status_id == statuses.s_definition_id)

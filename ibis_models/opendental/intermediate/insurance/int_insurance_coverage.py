@@ -146,9 +146,7 @@ def _benefit_pivot(candidates: ir.Table) -> ir.Table:
         benefit_count=candidates.count(),
         has_overrides=candidates.is_patient_level.any(),
     )
-    return counts.left_join(pivot, counts.count_patient_plan_id == pivot.pivot_patient_plan_id).drop(
-        "pivot_patient_plan_id"
-    )
+    return counts.left_join(pivot, counts.count_patient_plan_id == pivot.pivot_patient_plan_id).drop("pivot_patient_plan_id")
 
 
 def _latest_verifications(insverify: ir.Table) -> ir.Table:
@@ -374,9 +372,7 @@ def int_insurance_coverage(
     )
     statuses = definition_names(stg_opendental__definition, _VERIFICATION_STATUS_CATEGORY, "vs")
     benefit_ver = verified.filter(verified.verify_type == _VERIFY_PLAN_BENEFITS)
-    benefit_ver = benefit_ver.select(
-        bv_plan_id=benefit_ver.fkey, benefits_verification_date=benefit_ver.last_verified_date
-    )
+    benefit_ver = benefit_ver.select(bv_plan_id=benefit_ver.fkey, benefits_verification_date=benefit_ver.last_verified_date)
 
     j = base.left_join(sub, base.insurance_subscriber_id == sub.sub_inssub_id)
     j = j.left_join(plan, j.sub_plan_id == plan.plan_id)
@@ -387,11 +383,30 @@ def int_insurance_coverage(
     j = j.left_join(benefit_ver, j.plan_id == benefit_ver.bv_plan_id)
     t = j.select(
         *base.columns,
-        "sub_inssub_id", "subscriber_patient_id", "is_assign_benefits", "effective_date", "termination_date",
-        "inssub_updated", "plan_id", "fee_schedule_id", "group_name", "group_number", "plan_type_raw",
-        "is_medical", "is_plan_hidden", "benefit_renewal_month", "insplan_updated", "carrier_id",
-        "carrier_name", "carrier_electronic_id", "employer_id", "employer_name", "employer_city",
-        "employer_state", "verification_date", "benefits_verification_date",
+        "sub_inssub_id",
+        "subscriber_patient_id",
+        "is_assign_benefits",
+        "effective_date",
+        "termination_date",
+        "inssub_updated",
+        "plan_id",
+        "fee_schedule_id",
+        "group_name",
+        "group_number",
+        "plan_type_raw",
+        "is_medical",
+        "is_plan_hidden",
+        "benefit_renewal_month",
+        "insplan_updated",
+        "carrier_id",
+        "carrier_name",
+        "carrier_electronic_id",
+        "employer_id",
+        "employer_name",
+        "employer_city",
+        "employer_state",
+        "verification_date",
+        "benefits_verification_date",
         verification_status=j.vs_name,
     )
 

@@ -71,7 +71,9 @@ def _counts_consistent(t: ir.Table) -> ir.BooleanValue:
         unique("normalized_employer_name", severity="warn"),
     ],
 )
-def int_insurance_employer(stg_opendental__employer, stg_opendental__insplan, stg_opendental__inssub, int_insurance_coverage, ctx):
+def int_insurance_employer(
+    stg_opendental__employer, stg_opendental__insplan, stg_opendental__inssub, int_insurance_coverage, ctx
+):
     """Employers that sponsor group plans, with plan, carrier, subscriber and enrollee counts (B §4).
 
     Each figure is aggregated per employer before the join, so nothing fans out; counts are 0 when
@@ -96,9 +98,7 @@ def int_insurance_employer(stg_opendental__employer, stg_opendental__insplan, st
         inssub_id=stg_opendental__inssub.inssub_id, sub_plan_id=nz(stg_opendental__inssub.insurance_plan_id)
     )
     subs = sub.join(plans, sub.sub_plan_id == plans.plan_id)
-    sub_agg = subs.group_by(subs.plan_employer_id.name("sa_employer_id")).aggregate(
-        subscriber_count=subs.inssub_id.nunique()
-    )
+    sub_agg = subs.group_by(subs.plan_employer_id.name("sa_employer_id")).aggregate(subscriber_count=subs.inssub_id.nunique())
     cov = int_insurance_coverage.filter(int_insurance_coverage.employer_id.notnull())
     cov_agg = cov.group_by(cov.employer_id.name("ca_employer_id")).aggregate(
         enrolled_patient_count=cov.patient_id.nunique(),

@@ -68,9 +68,9 @@ def _sequence_broken(t: ir.Table) -> ir.Table:
         | (per_check.min_count != per_check.rows)
         | (per_check.max_count != per_check.rows)
     ).select(claim_payment_id="claim_payment_id", eob_attach_id=ibis.null("int64"))
-    stray = t.filter(
-        t.claim_payment_id.isnull() & (t.attachment_sequence.notnull() | t.attachments_on_payment.notnull())
-    ).select("claim_payment_id", "eob_attach_id")
+    stray = t.filter(t.claim_payment_id.isnull() & (t.attachment_sequence.notnull() | t.attachments_on_payment.notnull())).select(
+        "claim_payment_id", "eob_attach_id"
+    )
     return broken.union(stray, distinct=False)
 
 
@@ -88,7 +88,10 @@ def _payment_type_not_category_32(t: ir.Table, stg_opendental__definition: ir.Ta
     columns={
         "eob_attach_id": ("bigint", "EobAttachNum"),
         "claim_payment_id": ("bigint", "nz(ClaimPaymentNum): the insurance check"),
-        "claim_preauth_id": ("bigint", "nz(ClaimNumPreAuth): the pre-authorization claim the EOB belongs to; NULL on versions without the column"),
+        "claim_preauth_id": (
+            "bigint",
+            "nz(ClaimNumPreAuth): the pre-authorization claim the EOB belongs to; NULL on versions without the column",
+        ),
         "attachment_target": ("string", "claim_payment / preauth_claim / unlinked"),
         "file_name": ("string", "FileName"),
         "file_type": ("string", "pdf / image / other from the file extension; NULL when no name"),
@@ -104,7 +107,10 @@ def _payment_type_not_category_32(t: ir.Table, stg_opendental__definition: ir.Ta
         "is_partial": ("boolean", "claimpayment.IsPartial; false when no check"),
         "payer_name": ("string", "claimpayment.CarrierName (carrier name saved on the check)"),
         "days_check_to_attachment": ("bigint", "created_date - check_date in days"),
-        "attachment_sequence": ("bigint", "1-based order among the check's attachments (created_at, eob_attach_id); NULL without a check"),
+        "attachment_sequence": (
+            "bigint",
+            "1-based order among the check's attachments (created_at, eob_attach_id); NULL without a check",
+        ),
         "attachments_on_payment": ("bigint", "Attachments with the same claim_payment_id; NULL without a check"),
         "as_of_date": ("date", "ctx.as_of"),
     },

@@ -60,9 +60,7 @@ def _unbalanced_checks(t: ir.Table) -> ir.Table:
     checks = rows.group_by("claim_payment_id").aggregate(
         check_amount=rows.check_amount.max(), lines_amount=rows.split_amount.sum()
     )
-    return checks.filter(
-        checks.check_amount.isnull() | ((checks.lines_amount - checks.check_amount).abs() >= MONEY_TOLERANCE)
-    )
+    return checks.filter(checks.check_amount.isnull() | ((checks.lines_amount - checks.check_amount).abs() >= MONEY_TOLERANCE))
 
 
 def _other_status_on_check(t: ir.Table, stg_opendental__claimproc: ir.Table) -> ir.Table:
@@ -165,8 +163,14 @@ def _unattached_too_long(t: ir.Table, ctx) -> ir.Table:
         not_null("payment_date", severity="warn"),
         accepted_range("percentage", min=0, max=100, severity="warn"),
         accepted_range("allowed_override", min=0, severity="warn"),
-        not_null("include_in_ar", "is_transfer", "is_payment_plan_payment", "is_claim_payment_attached",
-                 "is_by_total_payment", "is_partial"),
+        not_null(
+            "include_in_ar",
+            "is_transfer",
+            "is_payment_plan_payment",
+            "is_claim_payment_attached",
+            "is_by_total_payment",
+            "is_partial",
+        ),
         expression_is_true("include_in_ar_follows_rule", lambda t: t.include_in_ar == _expected_include_in_ar(t)),
         expression_is_true("ar_effect_amount_follows_rule", lambda t: t.ar_effect_amount == _expected_ar_effect(t)),
         custom("not_attached_to_check_after_30_days", _unattached_too_long, severity="warn"),

@@ -63,21 +63,19 @@ def _family_ledger_differs(
     count as older than any as-of date (specs README §4.5).
     """
     as_of = ctx.as_of
-    family = int_patient_profile.select(f_patient_id=int_patient_profile.patient_id, f_guarantor_id=int_patient_profile.guarantor_id)
+    family = int_patient_profile.select(
+        f_patient_id=int_patient_profile.patient_id, f_guarantor_id=int_patient_profile.guarantor_id
+    )
 
     def per_guarantor(rows: ir.Table, amount: ir.NumericValue, name: str) -> ir.Table:
         tagged = rows.select(patient_id=rows.patient_id, amount=amount)
         joined = tagged.inner_join(family, tagged.patient_id == family.f_patient_id)
-        return joined.group_by(guarantor_id=joined.f_guarantor_id).aggregate(
-            **{name: joined.amount.sum().cast("decimal(18,2)")}
-        )
+        return joined.group_by(guarantor_id=joined.f_guarantor_id).aggregate(**{name: joined.amount.sum().cast("decimal(18,2)")})
 
     fees = int_fee_model.filter(
         int_fee_model.is_completed & (int_fee_model.procedure_date.isnull() | (int_fee_model.procedure_date <= as_of))
     )
-    adjustments = int_adjustments.filter(
-        int_adjustments.adjustment_date.isnull() | (int_adjustments.adjustment_date <= as_of)
-    )
+    adjustments = int_adjustments.filter(int_adjustments.adjustment_date.isnull() | (int_adjustments.adjustment_date <= as_of))
     parts = [
         per_guarantor(fees, fees.applied_fee_total, "charges"),
         per_guarantor(adjustments, adjustments.adjustment_amount, "adjustments"),
@@ -95,9 +93,7 @@ def _family_ledger_differs(
         + ledger.insurance.fill_null(0)
     )
     ledger = ledger.mutate(computed_balance=computed.cast("decimal(18,2)"))
-    ledger = ledger.mutate(
-        differs=((ledger.computed_balance - ledger.cached_balance.fill_null(0)).abs() > _LEDGER_TOLERANCE)
-    )
+    ledger = ledger.mutate(differs=((ledger.computed_balance - ledger.cached_balance.fill_null(0)).abs() > _LEDGER_TOLERANCE))
     differing = ibis.ifelse(ledger.differs, 1, 0).sum().as_scalar()
     total = ledger.count().as_scalar()
     flagged = ledger.filter(ledger.differs)
@@ -166,9 +162,11 @@ def _family_ledger_differs(
         not_null("include_in_ar"),
         expression_is_true(
             "include_in_ar_excludes_hidden_zero_and_future",
-            lambda t: ~(
-                t.include_in_ar
-                & (t.is_hidden_unearned | (t.split_amount == 0) | (t.payment_date > t.as_of_date).fill_null(False))
+            lambda t: (
+                ~(
+                    t.include_in_ar
+                    & (t.is_hidden_unearned | (t.split_amount == 0) | (t.payment_date > t.as_of_date).fill_null(False))
+                )
             ),
         ),
         expression_is_true(
@@ -192,12 +190,12 @@ def int_patient_payment_allocated(int_payment_split, int_patient_profile, ctx):
     the one OpenDental credits, not the procedure's.
     """
     s = int_payment_split
-    profile = int_patient_profile.select(g_patient_id=int_patient_profile.patient_id, guarantor_id=int_patient_profile.guarantor_id)
+    profile = int_patient_profile.select(
+        g_patient_id=int_patient_profile.patient_id, guarantor_id=int_patient_profile.guarantor_id
+    )
     j = s.left_join(profile, s.patient_id == profile.g_patient_id)
     include_in_ar = (
-        (j.split_amount != 0)
-        & ~j.is_hidden_unearned
-        & (j.payment_date.isnull() | (j.payment_date <= ctx.as_of))
+        (j.split_amount != 0) & ~j.is_hidden_unearned & (j.payment_date.isnull() | (j.payment_date <= ctx.as_of))
     ).fill_null(False)
     return j.select(
         payment_allocation_id=ibis.literal("PAT-") + j.paysplit_id.cast("string"),

@@ -253,9 +253,7 @@ def int_payment_split(
     is_income_transfer = j.p_is_income_transfer.fill_null(False)
     is_unearned = j.unearned_type.notnull()
     is_hidden_unearned = is_unearned & (j.ut_item_value.strip().length() > 0).fill_null(False)
-    is_discount = (
-        j.adjustment_id.notnull() & j.adjustment_category.isin(DISCOUNT_CATEGORIES).fill_null(False)
-    )
+    is_discount = j.adjustment_id.notnull() & j.adjustment_category.isin(DISCOUNT_CATEGORIES).fill_null(False)
     amount = j.split_amount
     magnitude = amount.abs()
     total_split_amount = j.total_split_amount.fill_null(0).cast("decimal(18,2)")

@@ -11,9 +11,19 @@ from tests.opendental.intermediate.ar._data import AS_OF, worked_example
 
 MODEL = "int_ar_aging_snapshot"
 PARAMS = {"aging_snapshot_months": 2, "collection_horizon_months": 4}
-AGING = ["total_ar_balance", "balance_0_30_days", "balance_31_60_days", "balance_61_90_days", "balance_over_90_days",
-         "credit_balance", "balance_over_18_months", "estimated_insurance_ar", "patient_responsibility",
-         "open_procedures_count", "active_claims_count"]
+AGING = [
+    "total_ar_balance",
+    "balance_0_30_days",
+    "balance_31_60_days",
+    "balance_61_90_days",
+    "balance_over_90_days",
+    "credit_balance",
+    "balance_over_18_months",
+    "estimated_insurance_ar",
+    "patient_responsibility",
+    "open_procedures_count",
+    "active_claims_count",
+]
 
 
 def _m(*values: str) -> tuple[Decimal, ...]:
@@ -31,7 +41,9 @@ def test_int_ar_aging_snapshot_ages_opendentals_way_on_each_date(build):
     p1 = built.row(snapshot_date=pd.Timestamp(AS_OF), patient_id=1)
     # DE §6 worked example: credits of 420 applied to the oldest charges first
     assert tuple(p1[c] for c in AGING[:7]) == _m("580.00", "200.00", "0.00", "300.00", "80.00", "0.00", "80.00")
-    assert (p1["estimated_insurance_ar"], p1["insurance_responsibility"], p1["patient_responsibility"]) == _m("150.00", "150.00", "430.00")
+    assert (p1["estimated_insurance_ar"], p1["insurance_responsibility"], p1["patient_responsibility"]) == _m(
+        "150.00", "150.00", "430.00"
+    )
     assert (p1["open_procedures_count"], p1["active_claims_count"]) == (3, 1)
     assert pd.Timestamp(p1["previous_snapshot_date"]) == pd.Timestamp("2025-02-28")
     assert (p1["previous_total_ar_balance"], p1["ar_balance_change"]) == _m("500.00", "80.00")
@@ -59,8 +71,10 @@ def test_int_ar_aging_snapshot_ages_opendentals_way_on_each_date(build):
 
     # every row: buckets + credit = total (R3)
     f = built.frame
-    assert (f.balance_0_30_days + f.balance_31_60_days + f.balance_61_90_days + f.balance_over_90_days
-            + f.credit_balance == f.total_ar_balance).all()
+    assert (
+        f.balance_0_30_days + f.balance_31_60_days + f.balance_61_90_days + f.balance_over_90_days + f.credit_balance
+        == f.total_ar_balance
+    ).all()
 
 
 def test_int_ar_aging_snapshot_month_ends_equal_separate_builds_at_those_dates(build, build_fresh):

@@ -18,11 +18,19 @@ def test_int_ar_analysis_worked_example_patient_rows(build):
 
     p1 = built.row(patient_id=1)
     assert (p1["total_ar_balance"], p1["balance_over_90_days"], p1["balance_61_90_days"], p1["balance_0_30_days"]) == (
-        Decimal("580.00"), Decimal("80.00"), Decimal("300.00"), Decimal("200.00"))
+        Decimal("580.00"),
+        Decimal("80.00"),
+        Decimal("300.00"),
+        Decimal("200.00"),
+    )
     assert (p1["estimated_insurance_ar"], p1["patient_responsibility"]) == (Decimal("150.00"), Decimal("430.00"))
-    assert (p1["total_production"], p1["total_adjustments"], p1["total_patient_payments"],
-            p1["total_insurance_payments"], p1["total_writeoffs"]) == (
-        Decimal("1000.00"), Decimal("-20.00"), Decimal("100.00"), Decimal("250.00"), Decimal("50.00"))
+    assert (
+        p1["total_production"],
+        p1["total_adjustments"],
+        p1["total_patient_payments"],
+        p1["total_insurance_payments"],
+        p1["total_writeoffs"],
+    ) == (Decimal("1000.00"), Decimal("-20.00"), Decimal("100.00"), Decimal("250.00"), Decimal("50.00"))
     assert p1["unattached_balance"] == Decimal("-120.00")  # R4: 700.00 on procedures
     assert (p1["discount_count"], p1["total_discounts"]) == (1, Decimal("-20.00"))
     assert (p1["patient_payment_count"], p1["insurance_payment_count"]) == (1, 1)

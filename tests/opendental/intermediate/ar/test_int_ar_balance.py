@@ -23,7 +23,10 @@ def test_int_ar_balance_worked_example_per_procedure(build):
 
     a = built.row(procedure_id=10)
     assert (a["production_amount"], a["insurance_payment_amount"], a["writeoff_amount"]) == (
-        Decimal("500.00"), Decimal("250.00"), Decimal("50.00"))
+        Decimal("500.00"),
+        Decimal("250.00"),
+        Decimal("50.00"),
+    )
     assert a["current_balance"] == Decimal("200.00") and a["total_payment_amount"] == Decimal("250.00")
     assert a["responsible_party"] == "PATIENT" and not a["has_pending_claim"]
     assert (a["claim_id"], a["claim_status"], a["claim_status_description"]) == (80, "R", "received")
@@ -40,7 +43,10 @@ def test_int_ar_balance_worked_example_per_procedure(build):
 
     c = built.row(procedure_id=12)
     assert (c["current_balance"], c["insurance_estimate"], c["insurance_writeoff_estimate"]) == (
-        Decimal("200.00"), Decimal("120.00"), Decimal("30.00"))
+        Decimal("200.00"),
+        Decimal("120.00"),
+        Decimal("30.00"),
+    )
     assert c["insurance_pending_amount"] == Decimal("120.00") and c["patient_responsibility"] == Decimal("50.00")
     assert c["responsible_party"] == "INSURANCE" and c["has_pending_claim"]
     assert (c["claim_id"], c["claim_status_description"]) == (81, "sent") and c["pbn_aging_bucket"] == "CURRENT"

@@ -19,8 +19,22 @@ def _none(value) -> bool:
 def test_int_ar_shared_calculations_includes_exactly_opendentals_ledger_rows(build):
     built = build(MODEL, worked_example(), as_of=AS_OF)
     assert sorted(built.frame.ledger_entry_id) == sorted(
-        ["PROC-10", "PROC-11", "PROC-12", "PROC-20", "PROC-21", "ADJ-30", "ADJ-31",
-         "SPLIT-50", "SPLIT-51", "SPLIT-52", "SPLIT-53", "SPLIT-56", "CLAIMPROC-60", "CLAIMPROC-61"]
+        [
+            "PROC-10",
+            "PROC-11",
+            "PROC-12",
+            "PROC-20",
+            "PROC-21",
+            "ADJ-30",
+            "ADJ-31",
+            "SPLIT-50",
+            "SPLIT-51",
+            "SPLIT-52",
+            "SPLIT-53",
+            "SPLIT-56",
+            "CLAIMPROC-60",
+            "CLAIMPROC-61",
+        ]
     )
     # balance per patient up to as_of (DE §2.2): 580.00 (worked example), 120.02, -10.00 (orphan)
     dated = built.frame[~built.frame.is_after_as_of]
@@ -78,7 +92,10 @@ def test_int_ar_shared_calculations_signs_components_and_labels_each_kind(build)
     ins = built.row(ledger_entry_id="CLAIMPROC-60")
     assert ins["transaction_type"] == "INSURANCE_CLAIMPROC" and ins["claimproc_status"] == 1
     assert (ins["insurance_payment_amount"], ins["writeoff_amount"], ins["amount"]) == (
-        Decimal("250.00"), Decimal("50.00"), Decimal("-300.00"))
+        Decimal("250.00"),
+        Decimal("50.00"),
+        Decimal("-300.00"),
+    )
     assert ins["claim_id"] == 80 and ins["claim_payment_id"] == 70 and ins["procedure_id"] == 10
     assert ins["payment_type_name"] == "Insurance Check" and ins["payment_type"] == "CHECK"
     assert ins["is_insurance_payment"] and ins["insurance_estimate_as_of"] == Decimal("0.00")
@@ -92,10 +109,24 @@ def test_int_ar_shared_calculations_signs_components_and_labels_each_kind(build)
 
 def test_int_ar_shared_calculations_pay_plan_version_and_estimates_follow_as_of(build_fresh):
     raw = worked_example()
-    raw["paysplit"].append({"SplitNum": 57, "PayNum": 40, "PatNum": 1, "SplitAmt": 25.0, "DatePay": dt.date(2025, 3, 25), "PayPlanNum": 5})
+    raw["paysplit"].append(
+        {"SplitNum": 57, "PayNum": 40, "PatNum": 1, "SplitAmt": 25.0, "DatePay": dt.date(2025, 3, 25), "PayPlanNum": 5}
+    )
     # insurance paid onto a payment plan: the payment is not a ledger credit, the write-off is
-    raw["claimproc"].append({"ClaimProcNum": 65, "ProcNum": 11, "ClaimNum": 80, "PatNum": 1, "Status": 4, "InsPayAmt": 40.0,
-                             "WriteOff": 5.0, "DateCP": dt.date(2025, 3, 3), "ProcDate": dt.date(2025, 1, 20), "PayPlanNum": 5})
+    raw["claimproc"].append(
+        {
+            "ClaimProcNum": 65,
+            "ProcNum": 11,
+            "ClaimNum": 80,
+            "PatNum": 1,
+            "Status": 4,
+            "InsPayAmt": 40.0,
+            "WriteOff": 5.0,
+            "DateCP": dt.date(2025, 3, 3),
+            "ProcDate": dt.date(2025, 1, 20),
+            "PayPlanNum": 5,
+        }
+    )
     # received after an earlier as_of: still an estimate on 2025-02-01, historic rule DE §2.4
     v1 = build_fresh(MODEL, raw, as_of=dt.date(2025, 2, 1), params={"pay_plan_version": 1})
     assert "SPLIT-57" not in set(v1.frame.ledger_entry_id)

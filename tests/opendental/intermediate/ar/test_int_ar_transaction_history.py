@@ -15,12 +15,36 @@ def test_int_ar_transaction_history_orders_components_and_runs_the_balance(build
     built = build(MODEL, worked_example(), as_of=AS_OF)
     p1 = built.frame[built.frame.patient_id == 1].sort_values("transaction_sequence")
     assert list(p1.ar_transaction_id) == [
-        "PROC-10:CHG", "PROC-11:CHG", "CLAIMPROC-60:INS", "CLAIMPROC-60:WO", "ADJ-30:ADJ", "PROC-12:CHG", "SPLIT-50:PAY"]
+        "PROC-10:CHG",
+        "PROC-11:CHG",
+        "CLAIMPROC-60:INS",
+        "CLAIMPROC-60:WO",
+        "ADJ-30:ADJ",
+        "PROC-12:CHG",
+        "SPLIT-50:PAY",
+    ]
     assert list(p1.transaction_sequence) == [1, 2, 3, 4, 5, 6, 7]
-    assert list(p1.running_patient_balance) == [Decimal(v) for v in ("500.00", "800.00", "550.00", "500.00", "480.00", "680.00", "580.00")]
+    assert list(p1.running_patient_balance) == [
+        Decimal(v) for v in ("500.00", "800.00", "550.00", "500.00", "480.00", "680.00", "580.00")
+    ]
     assert list(p1.transaction_type) == [
-        "PROCEDURE", "PROCEDURE", "INSURANCE_PAYMENT", "WRITEOFF", "ADJUSTMENT", "PROCEDURE", "PATIENT_PAYMENT"]
-    assert list(p1.transaction_category) == ["PROCEDURE_FEE", "PROCEDURE_FEE", "CHECK", "WRITEOFF", "DISCOUNT", "PROCEDURE_FEE", "CREDIT_CARD"]
+        "PROCEDURE",
+        "PROCEDURE",
+        "INSURANCE_PAYMENT",
+        "WRITEOFF",
+        "ADJUSTMENT",
+        "PROCEDURE",
+        "PATIENT_PAYMENT",
+    ]
+    assert list(p1.transaction_category) == [
+        "PROCEDURE_FEE",
+        "PROCEDURE_FEE",
+        "CHECK",
+        "WRITEOFF",
+        "DISCOUNT",
+        "PROCEDURE_FEE",
+        "CREDIT_CARD",
+    ]
     ins = built.row(ar_transaction_id="CLAIMPROC-60:INS")
     assert ins["amount"] == Decimal("-250.00") and ins["balance_impact"] == "DECREASE" and ins["is_insurance_transaction"]
     assert ins["payment_method"] == "CHECK" and ins["claim_payment_id"] == 70 and ins["days_outstanding"] == 49

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-
 from ibis_models.framework.check import check_project
 from ibis_models.framework.context import BuildContext
 from ibis_models.framework.errors import ModelDefinitionError
@@ -20,8 +19,17 @@ AS_OF = dt.date(2025, 6, 30)
 
 
 def _adj(num: int, adj_type: int, amount: float, **overrides) -> dict:
-    row = {"AdjNum": num, "PatNum": 10, "ProvNum": 3, "ClinicNum": 5, "AdjType": adj_type, "AdjAmt": amount,
-           "AdjDate": dt.date(2025, 1, 20), "DateEntry": dt.date(2025, 1, 21), "SecUserNumEntry": 8}
+    row = {
+        "AdjNum": num,
+        "PatNum": 10,
+        "ProvNum": 3,
+        "ClinicNum": 5,
+        "AdjType": adj_type,
+        "AdjAmt": amount,
+        "AdjDate": dt.date(2025, 1, 20),
+        "DateEntry": dt.date(2025, 1, 21),
+        "SecUserNumEntry": 8,
+    }
     return {**row, **overrides}
 
 
@@ -36,12 +44,33 @@ RAW = {
         {"DefNum": 999, "Category": 10, "ItemName": "Senior payment type"},
     ],
     "procedurelog": [
-        {"ProcNum": 1, "PatNum": 10, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 200.0, "UnitQty": 1,
-         "ProcDate": dt.date(2025, 1, 10)},
-        {"ProcNum": 2, "PatNum": 10, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 500.0, "UnitQty": 2,
-         "ProcDate": dt.date(2025, 1, 20)},
-        {"ProcNum": 3, "PatNum": 10, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 0.0, "UnitQty": 1,
-         "ProcDate": dt.date(2025, 3, 1)},
+        {
+            "ProcNum": 1,
+            "PatNum": 10,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 200.0,
+            "UnitQty": 1,
+            "ProcDate": dt.date(2025, 1, 10),
+        },
+        {
+            "ProcNum": 2,
+            "PatNum": 10,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 500.0,
+            "UnitQty": 2,
+            "ProcDate": dt.date(2025, 1, 20),
+        },
+        {
+            "ProcNum": 3,
+            "PatNum": 10,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 0.0,
+            "UnitQty": 1,
+            "ProcDate": dt.date(2025, 3, 1),
+        },
     ],
     "procedurecode": [{"CodeNum": 1, "ProcCode": "D2391", "Descript": "Resin"}],
     "adjustment": [
@@ -54,8 +83,7 @@ RAW = {
         # courtesy (name) on a $0 procedure; note mentions military; "template" is not "late fee"
         _adj(4, 304, 100.0, ProcNum=3, AdjDate=dt.date(2025, 2, 28), AdjNote="Military courtesy"),
         # zero finance charge with every optional key 0 and no dates
-        _adj(5, 305, 0.0, ProvNum=0, ClinicNum=0, SecUserNumEntry=0, AdjDate=dt.date(1, 1, 1),
-             DateEntry=dt.date(1, 1, 1)),
+        _adj(5, 305, 0.0, ProvNum=0, ClinicNum=0, SecUserNumEntry=0, AdjDate=dt.date(1, 1, 1), DateEntry=dt.date(1, 1, 1)),
         # "Dr." type name: provider_discount by name, or the override; exactly half the charge
         _adj(6, 306, -100.0, ProcNum=1, AdjNote="N/C", StatementNum=44),
     ],
@@ -146,7 +174,11 @@ def test_int_adjustments_rejects_overrides_with_unknown_categories():
 
 
 def test_int_adjustments_and_fee_siblings_pass_static_check():
-    violations = [v for v in check_project(opendental_project()) if v.model in ("int_procedure_complete", "int_adjustments", "int_fee_model")]
+    violations = [
+        v
+        for v in check_project(opendental_project())
+        if v.model in ("int_procedure_complete", "int_adjustments", "int_fee_model")
+    ]
     assert violations == []
 
 

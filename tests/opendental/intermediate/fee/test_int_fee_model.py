@@ -13,8 +13,16 @@ AS_OF = dt.date(2025, 6, 30)
 
 
 def _proc(num: int, pat: int, prov: int, code: int, fee: float, **overrides) -> dict:
-    row = {"ProcNum": num, "PatNum": pat, "ProvNum": prov, "CodeNum": code, "ProcFee": fee, "ProcStatus": 2,
-           "UnitQty": 1, "ProcDate": dt.date(2025, 1, 10)}
+    row = {
+        "ProcNum": num,
+        "PatNum": pat,
+        "ProvNum": prov,
+        "CodeNum": code,
+        "ProcFee": fee,
+        "ProcStatus": 2,
+        "UnitQty": 1,
+        "ProcDate": dt.date(2025, 1, 10),
+    }
     return {**row, **overrides}
 
 
@@ -102,7 +110,11 @@ def test_int_fee_model_selects_schedule_fee_and_nets_adjustments(build, target_u
     assert pd.isna(blank["scheduled_fee_id"]) and pd.isna(blank["scheduled_fee"])
     assert pd.isna(blank["scheduled_fee_match_level"])
     assert (blank["ucr_fee_schedule_id"], blank["ucr_fee"]) == (1, Decimal("150.00"))
-    assert (blank["standard_fee_id"], blank["standard_fee"], blank["standard_fee_basis"]) == (100, Decimal("150.00"), "ucr_for_ppo")
+    assert (blank["standard_fee_id"], blank["standard_fee"], blank["standard_fee_basis"]) == (
+        100,
+        Decimal("150.00"),
+        "ucr_for_ppo",
+    )
     assert blank["fee_matches_standard"] and blank["fee_relationship"] == "matches_standard"
     assert blank["fee_variance_amount"] == Decimal("0.00") and blank["fee_variance_pct"] == 0.0
     assert blank["adjustment_count"] == 2 and blank["total_adjustments"] == Decimal("-80.00")
@@ -115,11 +127,17 @@ def test_int_fee_model_selects_schedule_fee_and_nets_adjustments(build, target_u
     assert blank["overall_adjustment_impact"] == "major"  # 80 >= 50% of 150
     assert blank["available_fee_options"] == 3
     assert (blank["min_available_fee"], blank["max_available_fee"], blank["avg_fee_amount"]) == (
-        Decimal("60.00"), Decimal("150.00"), Decimal("94.00"))
+        Decimal("60.00"),
+        Decimal("150.00"),
+        Decimal("94.00"),
+    )
 
     clinic = built.row(procedure_id=2)
     assert (clinic["scheduled_fee_id"], clinic["scheduled_fee"], clinic["scheduled_fee_match_level"]) == (
-        102, Decimal("90.00"), "clinic")
+        102,
+        Decimal("90.00"),
+        "clinic",
+    )
     assert clinic["standard_fee"] == Decimal("150.00") and clinic["standard_fee_basis"] == "ucr_for_ppo"
     assert clinic["fee_relationship"] == "below_standard"
     assert clinic["fee_variance_amount"] == Decimal("-70.00") and clinic["fee_variance_pct"] == -46.67

@@ -11,17 +11,37 @@ AS_OF = dt.date(2025, 6, 30)
 
 
 def _proc(num: int, code: int, status: int, **overrides) -> dict:
-    row = {"ProcNum": num, "PatNum": 10, "ProvNum": 3, "CodeNum": code, "ProcStatus": status,
-           "ProcFee": 100.0, "UnitQty": 1, "BaseUnits": 0}
+    row = {
+        "ProcNum": num,
+        "PatNum": 10,
+        "ProvNum": 3,
+        "CodeNum": code,
+        "ProcStatus": status,
+        "ProcFee": 100.0,
+        "UnitQty": 1,
+        "BaseUnits": 0,
+    }
     return {**row, **overrides}
 
 
 RAW = {
     "procedurelog": [
         # completed prophy with two note versions, a category and a priority
-        _proc(1, 101, 2, ProcFee=80.0, ProcDate=dt.date(2025, 2, 1), DateTP=dt.date(2025, 1, 10),
-              DateEntryC=dt.date(2025, 2, 1), Priority=201, ClinicNum=5, AptNum=77, SecUserNumEntry=9,
-              ToothNum="", Surf=""),
+        _proc(
+            1,
+            101,
+            2,
+            ProcFee=80.0,
+            ProcDate=dt.date(2025, 2, 1),
+            DateTP=dt.date(2025, 1, 10),
+            DateEntryC=dt.date(2025, 2, 1),
+            Priority=201,
+            ClinicNum=5,
+            AptNum=77,
+            SecUserNumEntry=9,
+            ToothNum="",
+            Surf="",
+        ),
         # treatment-planned denture whose priority id belongs to another category (counts as not found)
         _proc(2, 102, 1, Priority=202, Discount=10.0, ProcDate=dt.date(2025, 3, 1)),
         # messy completed row: no units, no provider, no note, dated after as_of
@@ -34,8 +54,15 @@ RAW = {
         _proc(6, 106, 6, ProcDate=dt.date(2025, 1, 1)),
     ],
     "procedurecode": [
-        {"CodeNum": 101, "ProcCode": "D1110", "Descript": "Prophylaxis - adult", "AbbrDesc": "Pro",
-         "ProcCat": 111, "TreatArea": 3, "IsHygiene": 1},
+        {
+            "CodeNum": 101,
+            "ProcCode": "D1110",
+            "Descript": "Prophylaxis - adult",
+            "AbbrDesc": "Pro",
+            "ProcCat": 111,
+            "TreatArea": 3,
+            "IsHygiene": 1,
+        },
         {"CodeNum": 102, "ProcCode": " d5110 ", "Descript": "Complete denture", "TreatArea": 6, "IsProsth": 1},
         {"CodeNum": 103, "ProcCode": "00000", "Descript": "Placeholder", "TreatArea": 0},
         {"CodeNum": 104, "ProcCode": "D6010", "Descript": "Implant", "TreatArea": 2},
@@ -48,14 +75,24 @@ RAW = {
         {"DefNum": 202, "Category": 1, "ItemName": "Not a priority"},
     ],
     "procnote": [
-        {"ProcNoteNum": 1, "ProcNum": 1, "EntryDateTime": dt.datetime(2025, 2, 1, 10, 0), "Note": "first",
-         "UserNum": 4},
-        {"ProcNoteNum": 2, "ProcNum": 1, "EntryDateTime": dt.datetime(2025, 2, 1, 11, 0), "Note": "second",
-         "UserNum": 7, "Signature": "3045022100abc"},
-        {"ProcNoteNum": 3, "ProcNum": 4, "EntryDateTime": dt.datetime(2025, 3, 1, 9, 0), "Note": "tie low",
-         "Signature": "sig"},
-        {"ProcNoteNum": 4, "ProcNum": 4, "EntryDateTime": dt.datetime(2025, 3, 1, 9, 0), "Note": "tie high",
-         "UserNum": 0, "Signature": "   "},
+        {"ProcNoteNum": 1, "ProcNum": 1, "EntryDateTime": dt.datetime(2025, 2, 1, 10, 0), "Note": "first", "UserNum": 4},
+        {
+            "ProcNoteNum": 2,
+            "ProcNum": 1,
+            "EntryDateTime": dt.datetime(2025, 2, 1, 11, 0),
+            "Note": "second",
+            "UserNum": 7,
+            "Signature": "3045022100abc",
+        },
+        {"ProcNoteNum": 3, "ProcNum": 4, "EntryDateTime": dt.datetime(2025, 3, 1, 9, 0), "Note": "tie low", "Signature": "sig"},
+        {
+            "ProcNoteNum": 4,
+            "ProcNum": 4,
+            "EntryDateTime": dt.datetime(2025, 3, 1, 9, 0),
+            "Note": "tie high",
+            "UserNum": 0,
+            "Signature": "   ",
+        },
     ],
 }
 
@@ -138,6 +175,13 @@ def test_int_procedure_complete_covers_every_cdt_section(build):
     }
     built = build("int_procedure_complete", raw, as_of=AS_OF)
     assert list(built.frame.cdt_category) == [
-        "Diagnostic", "Restorative", "Endodontics", "Periodontics", "Oral and Maxillofacial Surgery",
-        "Orthodontics", "Adjunctive General Services", "Non-CDT", "Non-CDT",
+        "Diagnostic",
+        "Restorative",
+        "Endodontics",
+        "Periodontics",
+        "Oral and Maxillofacial Surgery",
+        "Orthodontics",
+        "Adjunctive General Services",
+        "Non-CDT",
+        "Non-CDT",
     ]

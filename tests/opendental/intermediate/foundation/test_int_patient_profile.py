@@ -21,22 +21,61 @@ def _null(value) -> bool:
 def test_int_patient_profile_decodes_codes_families_and_ages(build):
     patients = [
         # guarantor, active, married woman, insured ('I'), texts ok; balances on the guarantor
-        dict(PatNum=1, Guarantor=1, PatStatus=0, Gender=1, Position=1, Birthdate=D(1990, 7, 1), PriProv=5,
-             StudentStatus="N", TxtMsgOk=1, HasIns="I", Premed=1, PreferConfirmMethod=5, PreferContactMethod=8,
-             PreferRecallMethod=7, EstBalance=12.5, BalTotal=100.5, Bal_0_30=60.25, Bal_31_60=40.25, InsEst=30.0,
-             BillingCycleDay=15, FName="Ann", LName="Smith", SecDateEntry=D(2020, 1, 2),
-             DateTStamp=TS(2025, 5, 1, 8, 30), SecUserNumEntry=0),
+        dict(
+            PatNum=1,
+            Guarantor=1,
+            PatStatus=0,
+            Gender=1,
+            Position=1,
+            Birthdate=D(1990, 7, 1),
+            PriProv=5,
+            StudentStatus="N",
+            TxtMsgOk=1,
+            HasIns="I",
+            Premed=1,
+            PreferConfirmMethod=5,
+            PreferContactMethod=8,
+            PreferRecallMethod=7,
+            EstBalance=12.5,
+            BalTotal=100.5,
+            Bal_0_30=60.25,
+            Bal_31_60=40.25,
+            InsEst=30.0,
+            BillingCycleDay=15,
+            FName="Ann",
+            LName="Smith",
+            SecDateEntry=D(2020, 1, 2),
+            DateTStamp=TS(2025, 5, 1, 8, 30),
+            SecUserNumEntry=0,
+        ),
         # deleted child of family 1, zero birth date, lower-case padded student code, no insurance
-        dict(PatNum=2, Guarantor=1, PatStatus=4, Gender=0, Position=2, StudentStatus="f ", TxtMsgOk=2, HasIns="",
-             SecUserNumEntry=7),
+        dict(
+            PatNum=2, Guarantor=1, PatStatus=4, Gender=0, Position=2, StudentStatus="f ", TxtMsgOk=2, HasIns="", SecUserNumEntry=7
+        ),
         # deceased (status 5), unknown gender and position codes, birthday on the as-of date
-        dict(PatNum=3, Guarantor=1, PatStatus=5, Gender=9, Position=7, Birthdate=D(2000, 6, 30), StudentStatus="P",
-             DateTimeDeceased=TS(2025, 1, 5, 14, 0)),
+        dict(
+            PatNum=3,
+            Guarantor=1,
+            PatStatus=5,
+            Gender=9,
+            Position=7,
+            Birthdate=D(2000, 6, 30),
+            StudentStatus="P",
+            DateTimeDeceased=TS(2025, 1, 5, 14, 0),
+        ),
         # prospective guarantor born after the as-of date, unknown student code, messy HasIns
         dict(PatNum=4, Guarantor=4, PatStatus=6, Birthdate=D(2025, 7, 1), StudentStatus="X", HasIns=" i "),
         # non-patient born on a leap day; deceased date set with an Inactive status
-        dict(PatNum=5, Guarantor=4, PatStatus=2, Birthdate=D(2000, 2, 29), ClinicNum=3, FeeSched=0, SecProv=6,
-             DateTimeDeceased=TS(2024, 12, 1)),
+        dict(
+            PatNum=5,
+            Guarantor=4,
+            PatStatus=2,
+            Birthdate=D(2000, 2, 29),
+            ClinicNum=3,
+            FeeSched=0,
+            SecProv=6,
+            DateTimeDeceased=TS(2024, 12, 1),
+        ),
         # deleted patient who is alone in the family: the family has no countable member
         dict(PatNum=6, Guarantor=6, PatStatus=4),
     ]
@@ -134,8 +173,17 @@ def test_int_patient_profile_aggregates_links_problems_documents_plans_and_notes
             dict(PatPlanNum=3, PatNum=2, Ordinal=1),
         ],
         "patientnote": [
-            dict(PatNum=1, ICEName="Jane Doe", ICEPhone="555-1234", Medical="Penicillin allergy", Treatment="",
-                 Pronoun=2, Consent=1, SecDateTEntry=TS(2024, 1, 1, 9, 0), SecDateTEdit=TS(2025, 2, 2, 11, 0)),
+            dict(
+                PatNum=1,
+                ICEName="Jane Doe",
+                ICEPhone="555-1234",
+                Medical="Penicillin allergy",
+                Treatment="",
+                Pronoun=2,
+                Consent=1,
+                SecDateTEntry=TS(2024, 1, 1, 9, 0),
+                SecDateTEdit=TS(2025, 2, 2, 11, 0),
+            ),
             dict(PatNum=2, Pronoun=0),
         ],
     }

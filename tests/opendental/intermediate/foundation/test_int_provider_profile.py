@@ -26,9 +26,24 @@ def _null(value) -> bool:
 def test_int_provider_profile_classifies_roles_and_capabilities(build):
     providers = [
         # active dentist with specialty, licenses, fee schedule and a future term date
-        dict(ProvNum=1, Abbr="DOC1", FName="Ann", LName="Lee", Specialty=351, FeeSched=53, DEANum=" AB123 ",
-             StateLicense="L-1", ProvStatus=0, DateTerm=D(2026, 1, 1), HourlyProdGoalAmt=450.5, IsErxEnabled=2,
-             ProvColor=-16776961, ItemOrder=3, AnesthProvType=1, Birthdate=D(1980, 5, 5)),
+        dict(
+            ProvNum=1,
+            Abbr="DOC1",
+            FName="Ann",
+            LName="Lee",
+            Specialty=351,
+            FeeSched=53,
+            DEANum=" AB123 ",
+            StateLicense="L-1",
+            ProvStatus=0,
+            DateTerm=D(2026, 1, 1),
+            HourlyProdGoalAmt=450.5,
+            IsErxEnabled=2,
+            ProvColor=-16776961,
+            ItemOrder=3,
+            AnesthProvType=1,
+            Birthdate=D(1980, 5, 5),
+        ),
         # hygienist, no specialty, blank licenses, billed under provider 1
         dict(ProvNum=2, Abbr="HYG1", IsSecondary=1, ProvNumBillingOverride=1, DEANum="   ", IsErxEnabled=1),
         # billing entity: active but not a person, specialty id of another category

@@ -12,15 +12,37 @@ MODEL = "int_claim_details"
 
 
 def _claimproc(num: int, claim: int, status: int, **overrides) -> dict:
-    row = {"ClaimProcNum": num, "ClaimNum": claim, "Status": status, "PatNum": 1, "PlanNum": 100, "InsSubNum": 500,
-           "ProvNum": 7, "ClinicNum": 3, "ProcDate": dt.date(2025, 3, 1), "AllowedOverride": -1.0, "CopayAmt": -1.0,
-           "PaidOtherIns": -1.0, "Percentage": -1, "PercentOverride": -1}
+    row = {
+        "ClaimProcNum": num,
+        "ClaimNum": claim,
+        "Status": status,
+        "PatNum": 1,
+        "PlanNum": 100,
+        "InsSubNum": 500,
+        "ProvNum": 7,
+        "ClinicNum": 3,
+        "ProcDate": dt.date(2025, 3, 1),
+        "AllowedOverride": -1.0,
+        "CopayAmt": -1.0,
+        "PaidOtherIns": -1.0,
+        "Percentage": -1,
+        "PercentOverride": -1,
+    }
     return {**row, **overrides}
 
 
 def _claim(num: int, status: str, claim_type: str, **overrides) -> dict:
-    row = {"ClaimNum": num, "PatNum": 1, "PlanNum": 100, "InsSubNum": 500, "ClaimStatus": status,
-           "ClaimType": claim_type, "ProvTreat": 7, "ProvBill": 8, "DateService": dt.date(2025, 3, 1)}
+    row = {
+        "ClaimNum": num,
+        "PatNum": 1,
+        "PlanNum": 100,
+        "InsSubNum": 500,
+        "ClaimStatus": status,
+        "ClaimType": claim_type,
+        "ProvTreat": 7,
+        "ProvBill": 8,
+        "DateService": dt.date(2025, 3, 1),
+    }
     return {**row, **overrides}
 
 
@@ -45,8 +67,14 @@ RAW = {
         {"DefNum": 72, "Category": 32, "ItemName": "EFT"},
     ],
     "procedurecode": [
-        {"CodeNum": 1, "ProcCode": "D0120", "Descript": "periodic oral evaluation", "AbbrDesc": "PerEx", "ProcCat": 40,
-         "IsHygiene": 1},
+        {
+            "CodeNum": 1,
+            "ProcCode": "D0120",
+            "Descript": "periodic oral evaluation",
+            "AbbrDesc": "PerEx",
+            "ProcCat": 40,
+            "IsHygiene": 1,
+        },
         {"CodeNum": 2, "ProcCode": "D6010", "Descript": "implant body", "IsProsth": 1},
         {"CodeNum": 3, "ProcCode": "D6750", "Descript": "crown PFM", "IsProsth": 1, "TreatArea": 2},
         {"CodeNum": 4, "ProcCode": " d2391 ", "Descript": "resin one surface"},
@@ -60,21 +88,56 @@ RAW = {
         {"ProcNum": 15, "PatNum": 1, "CodeNum": 5, "ProcFee": 10.0},
     ],
     "claim": [
-        _claim(900, "R", "P", DateSent=dt.date(2025, 3, 2), DateSentOrig=dt.date(2025, 3, 2),
-               DateReceived=dt.date(2025, 3, 20), SecDateTEdit=dt.datetime(2025, 3, 21, 9, 0)),
+        _claim(
+            900,
+            "R",
+            "P",
+            DateSent=dt.date(2025, 3, 2),
+            DateSentOrig=dt.date(2025, 3, 2),
+            DateReceived=dt.date(2025, 3, 20),
+            SecDateTEdit=dt.datetime(2025, 3, 21, 9, 0),
+        ),
         _claim(901, " s", "S", PlanNum=101, InsSubNum=501, DateSent=dt.date(2025, 5, 1)),  # messy status
         _claim(902, "U", "PreAuth", DateService=dt.date(1, 1, 1)),
         _claim(903, "S", "Cap", DateSent=dt.date(2025, 2, 1)),
         _claim(904, "S", "Other", DateSent=dt.date(2025, 7, 5)),  # sent after as_of_date
     ],
     "claimproc": [
-        _claimproc(1, 900, 1, ProcNum=11, FeeBilled=60.0, InsPayEst=48.0, InsPayAmt=48.0, WriteOff=5.0,
-                   DedApplied=0.0, Percentage=80, ClaimPaymentNum=300, DateCP=dt.date(2025, 3, 20),
-                   ClaimPaymentTracking=71, Remarks="EOB ok", CodeSent="D0120", ClaimAdjReasonCodes="45,CO",
-                   SecDateEntry=dt.date(2025, 3, 1), SecDateTEdit=dt.datetime(2025, 3, 20, 12, 0)),
-        _claimproc(2, 900, 1, ProcNum=12, FeeBilled=2000.0, InsPayEst=1200.0, InsPayAmt=1000.0, WriteOff=200.0,
-                   AllowedOverride=1500.0, Percentage=80, PercentOverride=50, CopayAmt=20.0,
-                   ClaimPaymentTracking=72),
+        _claimproc(
+            1,
+            900,
+            1,
+            ProcNum=11,
+            FeeBilled=60.0,
+            InsPayEst=48.0,
+            InsPayAmt=48.0,
+            WriteOff=5.0,
+            DedApplied=0.0,
+            Percentage=80,
+            ClaimPaymentNum=300,
+            DateCP=dt.date(2025, 3, 20),
+            ClaimPaymentTracking=71,
+            Remarks="EOB ok",
+            CodeSent="D0120",
+            ClaimAdjReasonCodes="45,CO",
+            SecDateEntry=dt.date(2025, 3, 1),
+            SecDateTEdit=dt.datetime(2025, 3, 20, 12, 0),
+        ),
+        _claimproc(
+            2,
+            900,
+            1,
+            ProcNum=12,
+            FeeBilled=2000.0,
+            InsPayEst=1200.0,
+            InsPayAmt=1000.0,
+            WriteOff=200.0,
+            AllowedOverride=1500.0,
+            Percentage=80,
+            PercentOverride=50,
+            CopayAmt=20.0,
+            ClaimPaymentTracking=72,
+        ),
         _claimproc(3, 900, 4, ProcNum=11, InsPayAmt=10.0),
         # by-total payment with zero keys: patient, plan and subscriber fall back to the claim's
         _claimproc(4, 900, 1, ProcNum=0, PatNum=0, PlanNum=0, InsSubNum=0, InsPayAmt=25.0),
@@ -119,7 +182,10 @@ def _assert_keeps_claim_lines_and_finds_coverage(built) -> None:
     assert received["payment_date"] == pd.Timestamp(2025, 3, 20)
     assert received["claim_date"] == pd.Timestamp(2025, 3, 1)
     assert (received["procedure_code"], received["procedure_description"], received["abbreviated_description"]) == (
-        "D0120", "periodic oral evaluation", "PerEx")
+        "D0120",
+        "periodic oral evaluation",
+        "PerEx",
+    )
     assert received["procedure_category_id"] == 40 and received["is_hygiene"] and not received["is_prosthetic"]
     assert received["procedure_fee"] == Decimal("60.00") and _null(received["tooth_number"])
     assert received["_created_at"] == pd.Timestamp(2025, 3, 1)
@@ -204,7 +270,8 @@ def test_int_claim_details_code_labels_cover_legacy_and_unknown_codes():
         schema={"status": "string", "kind": "string", "cp": "int64"},
     )
     frame = raw.select(
-        s=claim_status_description(raw.status), k=claim_type_description(raw.kind),
+        s=claim_status_description(raw.status),
+        k=claim_type_description(raw.kind),
         c=claim_procedure_status_description(raw.cp),
     ).to_pandas()
     assert list(frame.s) == ["legacy", "legacy", "unknown", "unknown"]

@@ -13,9 +13,23 @@ MODEL = "int_claim_payments"
 
 
 def _claimproc(num: int, status: int, **overrides) -> dict:
-    row = {"ClaimProcNum": num, "ClaimNum": 900, "Status": status, "PatNum": 1, "PlanNum": 100, "InsSubNum": 500,
-           "ProvNum": 7, "ClinicNum": 3, "ProcNum": 11, "ProcDate": dt.date(2025, 3, 1), "AllowedOverride": -1.0,
-           "CopayAmt": -1.0, "PaidOtherIns": -1.0, "Percentage": -1, "PercentOverride": -1}
+    row = {
+        "ClaimProcNum": num,
+        "ClaimNum": 900,
+        "Status": status,
+        "PatNum": 1,
+        "PlanNum": 100,
+        "InsSubNum": 500,
+        "ProvNum": 7,
+        "ClinicNum": 3,
+        "ProcNum": 11,
+        "ProcDate": dt.date(2025, 3, 1),
+        "AllowedOverride": -1.0,
+        "CopayAmt": -1.0,
+        "PaidOtherIns": -1.0,
+        "Percentage": -1,
+        "PercentOverride": -1,
+    }
     return {**row, **overrides}
 
 
@@ -33,18 +47,32 @@ def _raw(check_300_amount: float = 1048.0, check_302_partial: int = 1) -> dict:
             {"DefNum": 81, "Category": 36, "ItemName": "Not a payment type"},
         ],
         "claim": [
-            {"ClaimNum": 900, "PatNum": 1, "PlanNum": 100, "InsSubNum": 500, "ClaimStatus": "R", "ClaimType": "P",
-             "DateService": dt.date(2025, 3, 1), "DateSent": dt.date(2025, 3, 2), "DateReceived": dt.date(2025, 3, 20)},
+            {
+                "ClaimNum": 900,
+                "PatNum": 1,
+                "PlanNum": 100,
+                "InsSubNum": 500,
+                "ClaimStatus": "R",
+                "ClaimType": "P",
+                "DateService": dt.date(2025, 3, 1),
+                "DateSent": dt.date(2025, 3, 2),
+                "DateReceived": dt.date(2025, 3, 20),
+            },
         ],
         "claimpayment": [
-            {"ClaimPaymentNum": 300, "CheckDate": dt.date(2025, 3, 20), "DateIssued": dt.date(2025, 3, 18),
-             "CheckAmt": check_300_amount, "CheckNum": "EFT1", "PayType": 80, "CarrierName": "Delta Dental",
-             "SecDateTEdit": dt.datetime(2025, 3, 22, 9, 0)},
-            {"ClaimPaymentNum": 301, "CheckDate": dt.date(2025, 4, 1), "CheckAmt": 5.0, "PayType": 81,
-             "DepositNum": 55},
+            {
+                "ClaimPaymentNum": 300,
+                "CheckDate": dt.date(2025, 3, 20),
+                "DateIssued": dt.date(2025, 3, 18),
+                "CheckAmt": check_300_amount,
+                "CheckNum": "EFT1",
+                "PayType": 80,
+                "CarrierName": "Delta Dental",
+                "SecDateTEdit": dt.datetime(2025, 3, 22, 9, 0),
+            },
+            {"ClaimPaymentNum": 301, "CheckDate": dt.date(2025, 4, 1), "CheckAmt": 5.0, "PayType": 81, "DepositNum": 55},
             # a partial batch payment that does not add up yet: only a warning
-            {"ClaimPaymentNum": 302, "CheckDate": dt.date(2025, 5, 1), "CheckAmt": 100.0,
-             "IsPartial": check_302_partial},
+            {"ClaimPaymentNum": 302, "CheckDate": dt.date(2025, 5, 1), "CheckAmt": 100.0, "IsPartial": check_302_partial},
         ],
         "eobattach": [
             {"EobAttachNum": 1, "ClaimPaymentNum": 300, "FileName": "eob1.pdf"},
@@ -52,10 +80,27 @@ def _raw(check_300_amount: float = 1048.0, check_302_partial: int = 1) -> dict:
             {"EobAttachNum": 3, "ClaimPaymentNum": 0, "ClaimNumPreAuth": 900, "FileName": "preauth.pdf"},
         ],
         "claimproc": [
-            _claimproc(1, 1, FeeBilled=60.0, InsPayEst=48.0, InsPayAmt=48.0, WriteOff=5.0, ClaimPaymentNum=300,
-                       DateCP=dt.date(2025, 3, 20), SecDateTEdit=dt.datetime(2025, 3, 20, 12, 0)),
-            _claimproc(2, 1, FeeBilled=2000.0, InsPayEst=1200.0, InsPayAmt=1000.0, AllowedOverride=1500.0,
-                       ClaimPaymentNum=300, DateCP=dt.date(2025, 3, 20)),
+            _claimproc(
+                1,
+                1,
+                FeeBilled=60.0,
+                InsPayEst=48.0,
+                InsPayAmt=48.0,
+                WriteOff=5.0,
+                ClaimPaymentNum=300,
+                DateCP=dt.date(2025, 3, 20),
+                SecDateTEdit=dt.datetime(2025, 3, 20, 12, 0),
+            ),
+            _claimproc(
+                2,
+                1,
+                FeeBilled=2000.0,
+                InsPayEst=1200.0,
+                InsPayAmt=1000.0,
+                AllowedOverride=1500.0,
+                ClaimPaymentNum=300,
+                DateCP=dt.date(2025, 3, 20),
+            ),
             _claimproc(3, 4, InsPayAmt=10.0, ClaimPaymentNum=301, DateCP=dt.date(2025, 4, 1)),  # supplemental
             _claimproc(4, 1, ProcNum=0, InsPayAmt=25.0, DateCP=dt.date(2025, 4, 2)),  # received, no check yet
             _claimproc(5, 0, InsPayEst=300.0),  # not received: not a payment line
@@ -126,4 +171,3 @@ def test_int_claim_payments_fails_when_check_differs_from_its_lines(build):
     # CheckAmt 1000.00 while its lines pay 48.00 + 1000.00: the error-level reconciliation blocks the build
     with pytest.raises(AssertionError, match="int_claim_payments"):
         build(MODEL, _raw(check_300_amount=1000.0), as_of=AS_OF)
-

@@ -18,14 +18,33 @@ MODEL = "int_claim_snapshot"
 
 
 def _claimproc(num: int, claim: int, proc: int, status: int, **overrides) -> dict:
-    row = {"ClaimProcNum": num, "ClaimNum": claim, "ProcNum": proc, "Status": status, "PatNum": 1, "PlanNum": 7,
-           "InsSubNum": 8, "AllowedOverride": -1.0, "CopayAmt": -1.0, "PaidOtherIns": -1.0, "Percentage": -1}
+    row = {
+        "ClaimProcNum": num,
+        "ClaimNum": claim,
+        "ProcNum": proc,
+        "Status": status,
+        "PatNum": 1,
+        "PlanNum": 7,
+        "InsSubNum": 8,
+        "AllowedOverride": -1.0,
+        "CopayAmt": -1.0,
+        "PaidOtherIns": -1.0,
+        "Percentage": -1,
+    }
     return {**row, **overrides}
 
 
 def _snapshot(num: int, claimproc: int, proc: int, trigger: int, when: dt.datetime | None, **overrides) -> dict:
-    row = {"ClaimSnapshotNum": num, "ClaimProcNum": claimproc, "ProcNum": proc, "SnapshotTrigger": trigger,
-           "ClaimType": "P", "Fee": 120.0, "InsPayEst": 85.0, "Writeoff": 18.0}
+    row = {
+        "ClaimSnapshotNum": num,
+        "ClaimProcNum": claimproc,
+        "ProcNum": proc,
+        "SnapshotTrigger": trigger,
+        "ClaimType": "P",
+        "Fee": 120.0,
+        "InsPayEst": 85.0,
+        "Writeoff": 18.0,
+    }
     if when is not None:
         row["DateTEntry"] = when
     return {**row, **overrides}
@@ -42,10 +61,25 @@ RAW = {
         {"ProcNum": 12, "PatNum": 1, "CodeNum": 1, "ProcStatus": 2},
     ],
     "claim": [
-        {"ClaimNum": 900, "PatNum": 1, "PlanNum": 7, "InsSubNum": 8, "ClaimStatus": "R", "ClaimType": "P",
-         "DateSent": dt.date(2025, 5, 1), "DateReceived": dt.date(2025, 5, 20)},
-        {"ClaimNum": 901, "PatNum": 1, "PlanNum": 7, "InsSubNum": 8, "ClaimStatus": "S", "ClaimType": "P",
-         "DateSent": dt.date(2025, 6, 1)},
+        {
+            "ClaimNum": 900,
+            "PatNum": 1,
+            "PlanNum": 7,
+            "InsSubNum": 8,
+            "ClaimStatus": "R",
+            "ClaimType": "P",
+            "DateSent": dt.date(2025, 5, 1),
+            "DateReceived": dt.date(2025, 5, 20),
+        },
+        {
+            "ClaimNum": 901,
+            "PatNum": 1,
+            "PlanNum": 7,
+            "InsSubNum": 8,
+            "ClaimStatus": "S",
+            "ClaimType": "P",
+            "DateSent": dt.date(2025, 6, 1),
+        },
     ],
     "claimpayment": [
         {"ClaimPaymentNum": 500, "CheckDate": dt.date(2025, 5, 20), "CheckAmt": 90.0},
@@ -53,11 +87,23 @@ RAW = {
     ],
     "claimproc": [
         # received line and a supplemental payment on the same claim and procedure
-        _claimproc(1000, 900, 10, 1, InsPayAmt=80.0, WriteOff=20.0, InsPayEst=85.0, AllowedOverride=105.0,
-                   ClaimAdjReasonCodes="45", ClaimPaymentNum=500, DateCP=dt.date(2025, 5, 20)),
+        _claimproc(
+            1000,
+            900,
+            10,
+            1,
+            InsPayAmt=80.0,
+            WriteOff=20.0,
+            InsPayEst=85.0,
+            AllowedOverride=105.0,
+            ClaimAdjReasonCodes="45",
+            ClaimPaymentNum=500,
+            DateCP=dt.date(2025, 5, 20),
+        ),
         _claimproc(1001, 900, 10, 4, InsPayAmt=15.0, ClaimPaymentNum=501, DateCP=dt.date(2025, 6, 10)),
-        _claimproc(1002, 900, 11, 1, InsPayAmt=10.0, WriteOff=5.0, InsPayEst=40.0, ClaimPaymentNum=500,
-                   DateCP=dt.date(2025, 5, 20)),
+        _claimproc(
+            1002, 900, 11, 1, InsPayAmt=10.0, WriteOff=5.0, InsPayEst=40.0, ClaimPaymentNum=500, DateCP=dt.date(2025, 5, 20)
+        ),
         # sent, not received yet
         _claimproc(1003, 901, 12, 0, InsPayEst=50.0),
         # unattached estimate snapshotted by the service (trigger 1)
@@ -102,7 +148,10 @@ def test_int_claim_snapshot_puts_actuals_and_payment_timing_beside_estimates(bui
     assert (first["snapshot_claim_type"], first["claim_type"], first["claim_status"]) == ("P", "P", "R")
     assert first["claim_procedure_status"] == 1
     assert (first["fee_amount"], first["insurance_payment_estimate"], first["estimated_write_off"]) == (
-        Decimal("120.00"), Decimal("85.00"), Decimal("18.00"))
+        Decimal("120.00"),
+        Decimal("85.00"),
+        Decimal("18.00"),
+    )
     # received 80 + supplemental 15; write-off 20 + 0
     assert (first["actual_payment_amount"], first["actual_write_off"]) == (Decimal("95.00"), Decimal("20.00"))
     assert (first["payment_variance"], first["write_off_variance"]) == (Decimal("10.00"), Decimal("2.00"))
@@ -122,8 +171,16 @@ def test_int_claim_snapshot_puts_actuals_and_payment_timing_beside_estimates(bui
     assert (unreceived["procedure_id"], unreceived["claim_id"], unreceived["procedure_code"]) == (12, 901, "D2391")
     assert (unreceived["snapshot_claim_type"], unreceived["claim_status"]) == ("s", "S")
     assert pd.isna(unreceived["actual_allowed_amount"])
-    for column in ("actual_payment_amount", "actual_write_off", "payment_variance", "write_off_variance",
-                   "first_payment_date", "most_recent_payment_date", "days_to_payment", "is_payment_before_snapshot"):
+    for column in (
+        "actual_payment_amount",
+        "actual_write_off",
+        "payment_variance",
+        "write_off_variance",
+        "first_payment_date",
+        "most_recent_payment_date",
+        "days_to_payment",
+        "is_payment_before_snapshot",
+    ):
         assert _value(unreceived, column) is None, column
 
     estimate = built.row(claim_snapshot_id=4)
@@ -149,7 +206,13 @@ def test_int_claim_snapshot_puts_actuals_and_payment_timing_beside_estimates(bui
 
     sequences = {
         # id: (sequence, latest)
-        1: (1, False), 2: (2, True), 3: (1, True), 4: (1, True), 5: (1, True), 6: (1, True), 7: (None, False),
+        1: (1, False),
+        2: (2, True),
+        3: (1, True),
+        4: (1, True),
+        5: (1, True),
+        6: (1, True),
+        7: (None, False),
     }
     for snapshot, (sequence, latest) in sequences.items():
         row = built.row(claim_snapshot_id=snapshot)

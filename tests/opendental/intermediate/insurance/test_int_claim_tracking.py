@@ -42,8 +42,16 @@ RAW = {
         # claim 900: the assigned user first, then a status and a receipt at the same instant (id breaks the tie)
         _entry(1, 900, "StatusHistory", dt.datetime(2025, 5, 3, 10, 0), TrackingDefNum=310, UserNum=5, Note="   "),
         _entry(2, 900, "ClaimUser", dt.datetime(2025, 5, 2, 9, 0), UserNum=6),
-        _entry(3, 900, "StatusHistory", dt.datetime(2025, 5, 10, 8, 0), TrackingDefNum=311,
-               TrackingErrorDefNum=320, UserNum=5, Note=" Called carrier "),
+        _entry(
+            3,
+            900,
+            "StatusHistory",
+            dt.datetime(2025, 5, 10, 8, 0),
+            TrackingDefNum=311,
+            TrackingErrorDefNum=320,
+            UserNum=5,
+            Note=" Called carrier ",
+        ),
         _entry(4, 900, "ClaimProcReceived", dt.datetime(2025, 5, 3, 10, 0), UserNum=5),
         # no claim (0) and a deleted claim: not claim work, dropped
         _entry(5, 0, "StatusHistory", dt.datetime(2025, 5, 3, 10, 0), TrackingDefNum=310),
@@ -80,8 +88,15 @@ def test_int_claim_tracking_sequences_decodes_and_keeps_one_row_per_entry(build,
         row = built.row(claim_tracking_id=entry)
         got = tuple(
             None if pd.isna(row[c]) else row[c]
-            for c in ("entry_sequence", "entries_for_claim", "is_latest_entry", "is_current_status_entry",
-                      "previous_status_name", "days_since_previous_entry", "days_since_claim_sent")
+            for c in (
+                "entry_sequence",
+                "entries_for_claim",
+                "is_latest_entry",
+                "is_current_status_entry",
+                "previous_status_name",
+                "days_since_previous_entry",
+                "days_since_claim_sent",
+            )
         )
         assert got == values, entry
 
@@ -152,10 +167,14 @@ def test_int_claim_tracking_grain_tests_catch_fan_out_and_broken_sequences():
         )
     )
     claims = ibis.memtable(pa.table({"claim_id": pa.array([900, 901, 902], pa.int64())}))
-    tracking = ibis.memtable(pa.table({"claim_tracking_id": pa.array([1, 2, 3, 4], pa.int64()),
-                                       "claim_id": pa.array([900, 900, 901, 902], pa.int64())}))
-    counts = _failing("row_count_equals_tracking_rows_with_claim", fanned,
-                      stg_opendental__claimtracking=tracking, stg_opendental__claim=claims)
+    tracking = ibis.memtable(
+        pa.table(
+            {"claim_tracking_id": pa.array([1, 2, 3, 4], pa.int64()), "claim_id": pa.array([900, 900, 901, 902], pa.int64())}
+        )
+    )
+    counts = _failing(
+        "row_count_equals_tracking_rows_with_claim", fanned, stg_opendental__claimtracking=tracking, stg_opendental__claim=claims
+    )
     assert counts[["model_rows", "expected_rows"]].values.tolist() == [[5, 4]]
     broken = _failing("entry_sequence_runs_1_to_entries_for_claim_with_one_latest", fanned)
     # 900: repeated sequence and two current statuses; 901: current status on a ClaimUser row; 902: no latest

@@ -28,24 +28,46 @@ RAW = {
     ],
     "employer": [{"EmployerNum": 20, "EmpName": "Acme Corp", "City": "Springfield", "State": "IL"}],
     "insplan": [
-        {"PlanNum": 100, "CarrierNum": 10, "EmployerNum": 20, "PlanType": "p", "FeeSched": 5, "GroupName": "ACME PPO",
-         "GroupNum": "G1", "MonthRenew": 7, "SecDateTEdit": dt.datetime(2024, 12, 1, 9, 0)},
+        {
+            "PlanNum": 100,
+            "CarrierNum": 10,
+            "EmployerNum": 20,
+            "PlanType": "p",
+            "FeeSched": 5,
+            "GroupName": "ACME PPO",
+            "GroupNum": "G1",
+            "MonthRenew": 7,
+            "SecDateTEdit": dt.datetime(2024, 12, 1, 9, 0),
+        },
         # category percentage ('' in OpenDental), no employer
         {"PlanNum": 101, "CarrierNum": 10, "PlanType": "", "IsMedical": 1, "IsHidden": 1},
         # capitation stored upper-case; its carrier row is missing
         {"PlanNum": 102, "CarrierNum": 99, "PlanType": "C"},
     ],
     "inssub": [
-        {"InsSubNum": 500, "PlanNum": 100, "Subscriber": 1, "DateEffective": dt.date(2024, 1, 1), "AssignBen": 1,
-         "SecDateTEdit": dt.datetime(2025, 2, 1, 8, 30)},
+        {
+            "InsSubNum": 500,
+            "PlanNum": 100,
+            "Subscriber": 1,
+            "DateEffective": dt.date(2024, 1, 1),
+            "AssignBen": 1,
+            "SecDateTEdit": dt.datetime(2025, 2, 1, 8, 30),
+        },
         {"InsSubNum": 501, "PlanNum": 101, "Subscriber": 2, "DateEffective": dt.date(2025, 7, 15)},
         {"InsSubNum": 502, "PlanNum": 100, "Subscriber": 3, "DateTerm": dt.date(2025, 6, 29)},
         {"InsSubNum": 503, "PlanNum": 100, "Subscriber": 1, "DateTerm": dt.date(2025, 6, 30)},
         {"InsSubNum": 504, "PlanNum": 102, "Subscriber": 1},
     ],
     "patplan": [
-        {"PatPlanNum": 1000, "PatNum": 1, "InsSubNum": 500, "Ordinal": 1, "Relationship": 0,
-         "SecDateTEntry": dt.datetime(2024, 1, 2, 10, 0), "SecDateTEdit": dt.datetime(2025, 1, 1, 10, 0)},
+        {
+            "PatPlanNum": 1000,
+            "PatNum": 1,
+            "InsSubNum": 500,
+            "Ordinal": 1,
+            "Relationship": 0,
+            "SecDateTEntry": dt.datetime(2024, 1, 2, 10, 0),
+            "SecDateTEdit": dt.datetime(2025, 1, 1, 10, 0),
+        },
         {"PatPlanNum": 1001, "PatNum": 2, "InsSubNum": 500, "Ordinal": 1, "Relationship": 1, "IsPending": 1},
         {"PatPlanNum": 1002, "PatNum": 2, "InsSubNum": 501, "Ordinal": 2, "Relationship": 0},
         {"PatPlanNum": 1003, "PatNum": 3, "InsSubNum": 502, "Ordinal": 1, "Relationship": 0},
@@ -132,8 +154,15 @@ def _assert_resolves_enrollment_chain_and_status(built) -> None:
 
     unlinked = built.row(patient_plan_id=1005)
     assert unlinked["is_incomplete_record"] and unlinked["coverage_priority"] == "tertiary"
-    for col in ("insurance_subscriber_id", "subscriber_patient_id", "insurance_plan_id", "carrier_id", "plan_type",
-                "plan_type_code", "carrier_name"):
+    for col in (
+        "insurance_subscriber_id",
+        "subscriber_patient_id",
+        "insurance_plan_id",
+        "carrier_id",
+        "plan_type",
+        "plan_type_code",
+        "carrier_name",
+    ):
         assert _null(unlinked[col]), col
     assert not unlinked["is_subscriber_self"] and unlinked["patient_relationship"] == "life_partner"
 
@@ -196,5 +225,12 @@ def test_int_insurance_coverage_plan_type_codes_decode_case_insensitively():
     raw = ibis.memtable({"plan_type": ["", None, " P ", "ppo", "f", "C", "x"]}, schema={"plan_type": "string"})
     frame = raw.select(code=plan_type_code(raw.plan_type), label=plan_type_description(raw.plan_type)).to_pandas()
     assert list(frame.code) == ["", "", "p", "p", "f", "c", "x"]
-    assert list(frame.label) == ["category_percentage", "category_percentage", "ppo_percentage", "ppo_percentage",
-                                 "flat_copay", "capitation", "unknown"]
+    assert list(frame.label) == [
+        "category_percentage",
+        "category_percentage",
+        "ppo_percentage",
+        "ppo_percentage",
+        "flat_copay",
+        "capitation",
+        "unknown",
+    ]

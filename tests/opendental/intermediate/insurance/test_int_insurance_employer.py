@@ -14,8 +14,16 @@ RAW = {
         {"PatNum": 3, "Guarantor": 3},
     ],
     "employer": [
-        {"EmployerNum": 20, "EmpName": "Acme Corp", "Address": "1 Main St", "Address2": "Suite 2", "City": "Springfield",
-         "State": "IL", "Zip": "62701", "Phone": "5551234"},
+        {
+            "EmployerNum": 20,
+            "EmpName": "Acme Corp",
+            "Address": "1 Main St",
+            "Address2": "Suite 2",
+            "City": "Springfield",
+            "State": "IL",
+            "Zip": "62701",
+            "Phone": "5551234",
+        },
         {"EmployerNum": 21, "EmpName": "  acme corp "},  # duplicate spelling, no plans
         {"EmployerNum": 22, "EmpName": "Globex"},
     ],
@@ -51,7 +59,13 @@ def test_int_insurance_employer_counts_plans_subscribers_and_patients(build):
     acme = built.row(employer_id=20)
     assert (acme["employer_name"], acme["normalized_employer_name"]) == ("Acme Corp", "ACME CORP")
     assert (acme["address"], acme["address2"], acme["city"], acme["state"], acme["zip"], acme["phone"]) == (
-        "1 Main St", "Suite 2", "Springfield", "IL", "62701", "5551234")
+        "1 Main St",
+        "Suite 2",
+        "Springfield",
+        "IL",
+        "62701",
+        "5551234",
+    )
     assert (acme["plan_count"], acme["visible_plan_count"], acme["carrier_count"]) == (3, 2, 2)
     assert acme["subscriber_count"] == 2
     assert (acme["enrolled_patient_count"], acme["active_enrolled_patient_count"]) == (3, 2)
@@ -59,8 +73,14 @@ def test_int_insurance_employer_counts_plans_subscribers_and_patients(build):
 
     duplicate = built.row(employer_id=21)
     assert duplicate["normalized_employer_name"] == "ACME CORP"
-    for col in ("plan_count", "visible_plan_count", "carrier_count", "subscriber_count", "enrolled_patient_count",
-                "active_enrolled_patient_count"):
+    for col in (
+        "plan_count",
+        "visible_plan_count",
+        "carrier_count",
+        "subscriber_count",
+        "enrolled_patient_count",
+        "active_enrolled_patient_count",
+    ):
         assert duplicate[col] == 0, col
     assert not duplicate["has_plans"]
 

@@ -24,27 +24,42 @@ RAW = {
         {"DefNum": 302, "Category": 1, "ItemName": "Senior Discount"},  # not a payment type
     ],
     "claimpayment": [
-        {"ClaimPaymentNum": 500, "CheckDate": dt.date(2025, 5, 10), "DateIssued": dt.date(2025, 5, 8),
-         "CheckAmt": 130.0, "CheckNum": "EFT123", "PayType": 300, "CarrierName": "Delta Dental"},
+        {
+            "ClaimPaymentNum": 500,
+            "CheckDate": dt.date(2025, 5, 10),
+            "DateIssued": dt.date(2025, 5, 8),
+            "CheckAmt": 130.0,
+            "CheckNum": "EFT123",
+            "PayType": 300,
+            "CarrierName": "Delta Dental",
+        },
         # partial batch payment whose PayType points into the wrong definition category
         {"ClaimPaymentNum": 501, "CheckDate": dt.date(2025, 6, 1), "CheckAmt": 40.0, "IsPartial": 1, "PayType": 302},
     ],
     "eobattach": [
         # upper-case pdf, created at the same instant as 3 (id breaks the tie), file kept in a folder
-        {"EobAttachNum": 1, "ClaimPaymentNum": 500, "DateTCreated": dt.datetime(2025, 5, 12, 9, 0),
-         "FileName": "EOB_May.PDF", "RawBase64": ""},
+        {
+            "EobAttachNum": 1,
+            "ClaimPaymentNum": 500,
+            "DateTCreated": dt.datetime(2025, 5, 12, 9, 0),
+            "FileName": "EOB_May.PDF",
+            "RawBase64": "",
+        },
         # first file of check 500, stored in the database
-        {"EobAttachNum": 2, "ClaimPaymentNum": 500, "DateTCreated": dt.datetime(2025, 5, 11, 8, 0),
-         "FileName": "scan.jpeg", "RawBase64": "QUJD"},
-        {"EobAttachNum": 3, "ClaimPaymentNum": 500, "DateTCreated": dt.datetime(2025, 5, 12, 9, 0),
-         "FileName": "eob.txt"},
+        {
+            "EobAttachNum": 2,
+            "ClaimPaymentNum": 500,
+            "DateTCreated": dt.datetime(2025, 5, 11, 8, 0),
+            "FileName": "scan.jpeg",
+            "RawBase64": "QUJD",
+        },
+        {"EobAttachNum": 3, "ClaimPaymentNum": 500, "DateTCreated": dt.datetime(2025, 5, 12, 9, 0), "FileName": "eob.txt"},
         # pre-authorization EOB: no check, blank file name
         {"EobAttachNum": 4, "ClaimNumPreAuth": 77, "DateTCreated": dt.datetime(2025, 4, 1, 10, 0), "FileName": "  "},
         # linked to nothing, zero creation date
         {"EobAttachNum": 5, "FileName": "lost.gif"},
         # attached two days before the check was entered
-        {"EobAttachNum": 6, "ClaimPaymentNum": 501, "DateTCreated": dt.datetime(2025, 5, 30, 16, 45),
-         "FileName": "x.TIFF"},
+        {"EobAttachNum": 6, "ClaimPaymentNum": 501, "DateTCreated": dt.datetime(2025, 5, 30, 16, 45), "FileName": "x.TIFF"},
         # zero creation date sorts after every dated file of its check
         {"EobAttachNum": 7, "ClaimPaymentNum": 501, "FileName": "batch.pdf"},
     ],

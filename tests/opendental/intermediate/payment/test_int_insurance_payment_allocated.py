@@ -19,9 +19,22 @@ MODEL = "int_insurance_payment_allocated"
 
 
 def _claimproc(num: int, status: int, **overrides) -> dict:
-    row = {"ClaimProcNum": num, "Status": status, "PatNum": 1, "ClaimNum": 900, "ProvNum": 5, "ClinicNum": 2,
-           "PlanNum": 7, "InsSubNum": 8, "ProcDate": dt.date(2025, 5, 1), "FeeBilled": 120.0,
-           "AllowedOverride": -1.0, "CopayAmt": -1.0, "PaidOtherIns": -1.0, "Percentage": -1}
+    row = {
+        "ClaimProcNum": num,
+        "Status": status,
+        "PatNum": 1,
+        "ClaimNum": 900,
+        "ProvNum": 5,
+        "ClinicNum": 2,
+        "PlanNum": 7,
+        "InsSubNum": 8,
+        "ProcDate": dt.date(2025, 5, 1),
+        "FeeBilled": 120.0,
+        "AllowedOverride": -1.0,
+        "CopayAmt": -1.0,
+        "PaidOtherIns": -1.0,
+        "Percentage": -1,
+    }
     return {**row, **overrides}
 
 
@@ -32,8 +45,15 @@ RAW = {
     ],
     "procedurecode": [{"CodeNum": 1, "ProcCode": "D2391"}],
     "procedurelog": [
-        {"ProcNum": 10, "PatNum": 1, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 150.0, "UnitQty": 1,
-         "ProcDate": dt.date(2025, 5, 1)},
+        {
+            "ProcNum": 10,
+            "PatNum": 1,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 150.0,
+            "UnitQty": 1,
+            "ProcDate": dt.date(2025, 5, 1),
+        },
         {"ProcNum": 11, "PatNum": 1, "CodeNum": 1, "ProcStatus": 1, "ProcFee": 150.0, "UnitQty": 1},
     ],
     "definition": [
@@ -43,17 +63,45 @@ RAW = {
     ],
     "claimpayment": [
         # finalized EFT: lines 1000 + 1001 = 130.00
-        {"ClaimPaymentNum": 500, "CheckDate": dt.date(2025, 5, 10), "DateIssued": dt.date(2025, 5, 8),
-         "CheckAmt": 130.0, "CheckNum": "EFT123", "CarrierName": "Delta Dental", "PayType": 300, "PayGroup": 301,
-         "DepositNum": 0, "Note": "May EOB"},
+        {
+            "ClaimPaymentNum": 500,
+            "CheckDate": dt.date(2025, 5, 10),
+            "DateIssued": dt.date(2025, 5, 8),
+            "CheckAmt": 130.0,
+            "CheckNum": "EFT123",
+            "CarrierName": "Delta Dental",
+            "PayType": 300,
+            "PayGroup": 301,
+            "DepositNum": 0,
+            "Note": "May EOB",
+        },
         # partial batch payment: only 25.00 of 40.00 allocated so far; PayType from the wrong category
-        {"ClaimPaymentNum": 501, "CheckDate": dt.date(2025, 6, 1), "CheckAmt": 40.0, "IsPartial": 1,
-         "PayType": 302, "DepositNum": 77},
+        {
+            "ClaimPaymentNum": 501,
+            "CheckDate": dt.date(2025, 6, 1),
+            "CheckAmt": 40.0,
+            "IsPartial": 1,
+            "PayType": 302,
+            "DepositNum": 77,
+        },
     ],
     "claimproc": [
-        _claimproc(1000, 1, ProcNum=10, ClaimPaymentNum=500, DateCP=dt.date(2025, 5, 10), InsPayAmt=80.0,
-                   WriteOff=20.0, DedApplied=25.0, InsPayEst=85.0, Percentage=80, AllowedOverride=105.0,
-                   Remarks="Paid per fee schedule", CodeSent="D2391", SecUserNumEntry=9),
+        _claimproc(
+            1000,
+            1,
+            ProcNum=10,
+            ClaimPaymentNum=500,
+            DateCP=dt.date(2025, 5, 10),
+            InsPayAmt=80.0,
+            WriteOff=20.0,
+            DedApplied=25.0,
+            InsPayEst=85.0,
+            Percentage=80,
+            AllowedOverride=105.0,
+            Remarks="Paid per fee schedule",
+            CodeSent="D2391",
+            SecUserNumEntry=9,
+        ),
         # supplemental "by total" with an empty DateCP: dated by its check
         _claimproc(1001, 4, ProcNum=0, ClaimPaymentNum=500, InsPayAmt=50.0, ProvNum=0, ClinicNum=0),
         # received on a treatment-planned procedure, not yet attached to a check
@@ -61,8 +109,17 @@ RAW = {
         # received after the as-of date
         _claimproc(1003, 1, ProcNum=10, DateCP=dt.date(2025, 7, 15), InsPayAmt=10.0, WriteOff=1.0),
         # attached to an insurance payment plan: only the write-off moves the account
-        _claimproc(1004, 1, ProcNum=10, PayPlanNum=44, ClaimPaymentNum=501, DateCP=dt.date(2025, 6, 1),
-                   InsPayAmt=25.0, WriteOff=3.0, PatNum=2),
+        _claimproc(
+            1004,
+            1,
+            ProcNum=10,
+            PayPlanNum=44,
+            ClaimPaymentNum=501,
+            DateCP=dt.date(2025, 6, 1),
+            InsPayAmt=25.0,
+            WriteOff=3.0,
+            PatNum=2,
+        ),
         # out of scope: benefit adjustment (3), estimate (6), not received (0), capitation complete (7)
         _claimproc(1005, 3, ProcNum=0, ClaimNum=0, InsPayAmt=999.0),
         _claimproc(1006, 6, ProcNum=10, ClaimNum=0, InsPayEst=85.0, WriteOff=20.0),
@@ -126,8 +183,17 @@ def _assert_received_line_on_check(built):
 def _assert_by_total_line_with_blanks(built):
     """-1 blanks and 0 keys are NULL; an empty DateCP falls back to the check date."""
     row = built.row(claim_procedure_id=1001)
-    for column in ("allowed_override", "copay_amount", "paid_other_insurance", "percentage",
-                   "procedure_id", "provider_id", "clinic_id", "created_by_user_id", "procedure_code"):
+    for column in (
+        "allowed_override",
+        "copay_amount",
+        "paid_other_insurance",
+        "percentage",
+        "procedure_id",
+        "provider_id",
+        "clinic_id",
+        "created_by_user_id",
+        "procedure_code",
+    ):
         assert pd.isna(row[column]), column
     assert row["is_by_total_payment"]
     assert row["payment_date"] == pd.Timestamp(dt.date(2025, 5, 10))

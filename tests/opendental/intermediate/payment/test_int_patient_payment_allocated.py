@@ -35,13 +35,33 @@ def test_int_patient_payment_allocated_ar_inclusion_and_effect(build):
     # hidden unearned (3001), a 0 split (6001) and a split after as_of (7001) stay off the balance;
     # an income transfer (2001, 2002) and an undated split (8001) count
     assert frame.include_in_ar.to_dict() == {
-        1001: True, 1002: True, 1003: True, 1004: True, 1005: True, 2001: True, 2002: True, 3001: False,
-        4001: True, 5001: True, 6001: False, 7001: False, 8001: True,
+        1001: True,
+        1002: True,
+        1003: True,
+        1004: True,
+        1005: True,
+        2001: True,
+        2002: True,
+        3001: False,
+        4001: True,
+        5001: True,
+        6001: False,
+        7001: False,
+        8001: True,
     }
     assert frame.ar_effect_amount.to_dict() == {
-        1001: Decimal("-150.00"), 1002: Decimal("-15.00"), 1003: Decimal("-5.00"), 1004: Decimal("-100.00"),
-        1005: Decimal("-30.00"), 2001: Decimal("100.00"), 2002: Decimal("-100.00"), 3001: Decimal("0.00"),
-        4001: Decimal("50.00"), 5001: Decimal("-6000.00"), 6001: Decimal("0.00"), 7001: Decimal("0.00"),
+        1001: Decimal("-150.00"),
+        1002: Decimal("-15.00"),
+        1003: Decimal("-5.00"),
+        1004: Decimal("-100.00"),
+        1005: Decimal("-30.00"),
+        2001: Decimal("100.00"),
+        2002: Decimal("-100.00"),
+        3001: Decimal("0.00"),
+        4001: Decimal("50.00"),
+        5001: Decimal("-6000.00"),
+        6001: Decimal("0.00"),
+        7001: Decimal("0.00"),
         8001: Decimal("-10.00"),
     }
     assert frame.is_refund_payment_type[frame.is_refund_payment_type].index.tolist() == [4001]
@@ -53,7 +73,11 @@ def test_int_patient_payment_allocated_ar_inclusion_and_effect(build):
     assert row["payment_date"] == pd.Timestamp(dt.date(2025, 5, 2))
     assert (row["payment_type_id"], row["payment_type_description"]) == (100, "Check")
     assert (row["check_number"], row["bank_branch"], row["deposit_id"], row["payment_notes"]) == (
-        "1234", "First Bank", 55, "thanks")
+        "1234",
+        "First Bank",
+        55,
+        "thanks",
+    )
     assert row["merchant_fee"] == Decimal("1.50")
     assert row["created_by_user_id"] == 9
     assert row["entry_date"] == pd.Timestamp(dt.date(2025, 5, 2))
@@ -100,10 +124,10 @@ def _build_both(url: str, raw) -> None:
 
 def _ledger_differences(con, patient, insurance) -> pd.DataFrame:
     """Run the family ledger warn test (FAC §10.6) on the built tables."""
-    test = next(t for t in int_patient_payment_allocated.__ibis_model__.tests
-                if t.name == "family_ledger_matches_cached_balance")
-    refs = {name: con.table(name, database="intermediate")
-            for name in ("int_fee_model", "int_adjustments", "int_patient_profile")}
+    test = next(t for t in int_patient_payment_allocated.__ibis_model__.tests if t.name == "family_ledger_matches_cached_balance")
+    refs = {
+        name: con.table(name, database="intermediate") for name in ("int_fee_model", "int_adjustments", "int_patient_profile")
+    }
     refs["int_insurance_payment_allocated"] = insurance
     return test.failing_rows(patient, refs, BuildContext(as_of=AS_OF)).to_pandas()
 
@@ -114,8 +138,17 @@ def test_int_allocation_union_has_unique_allocation_ids(target_url):
         "claimpayment": [{"ClaimPaymentNum": 500, "CheckDate": dt.date(2025, 5, 10), "CheckAmt": 80.0}],
         # ClaimProcNum 1001 equals a SplitNum on purpose: the prefixes keep the ids apart
         "claimproc": [
-            {"ClaimProcNum": 1001, "Status": 1, "PatNum": 2, "ClaimNum": 900, "ProcNum": 10,
-             "ClaimPaymentNum": 500, "DateCP": dt.date(2025, 5, 10), "InsPayAmt": 80.0, "WriteOff": 20.0},
+            {
+                "ClaimProcNum": 1001,
+                "Status": 1,
+                "PatNum": 2,
+                "ClaimNum": 900,
+                "ProcNum": 10,
+                "ClaimPaymentNum": 500,
+                "DateCP": dt.date(2025, 5, 10),
+                "InsPayAmt": 80.0,
+                "WriteOff": 20.0,
+            },
         ],
     }
     _build_both(target_url, raw)
@@ -126,8 +159,11 @@ def test_int_allocation_union_has_unique_allocation_ids(target_url):
         union = allocation_union(patient, insurance)
         assert union.schema() == patient.select(*ALLOCATION_COLUMNS).schema()
         frame = union.to_pandas()
-        test = next(t for t in int_patient_payment_allocated.__ibis_model__.tests
-                    if t.name == "allocation_id_unique_across_patient_and_insurance")
+        test = next(
+            t
+            for t in int_patient_payment_allocated.__ibis_model__.tests
+            if t.name == "allocation_id_unique_across_patient_and_insurance"
+        )
         failing = test.failing_rows(patient, {"int_insurance_payment_allocated": insurance}, None)
         assert int(failing.count().execute()) == 0
         ledger = _ledger_differences(con, patient, insurance)

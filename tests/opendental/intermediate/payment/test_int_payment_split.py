@@ -17,13 +17,21 @@ MODEL = "int_payment_split"
 
 
 def _payment(num: int, pay_type: int, amount: float, date: dt.date, **overrides) -> dict:
-    return {"PayNum": num, "PayType": pay_type, "PayAmt": amount, "PayDate": date, "PatNum": 1,
-            "DateEntry": date, **overrides}
+    return {"PayNum": num, "PayType": pay_type, "PayAmt": amount, "PayDate": date, "PatNum": 1, "DateEntry": date, **overrides}
 
 
 def _split(num: int, pay: int, amount: float, date: dt.date, **overrides) -> dict:
-    return {"SplitNum": num, "PayNum": pay, "SplitAmt": amount, "DatePay": date, "PatNum": 1, "ProvNum": 5,
-            "ClinicNum": 4, "DateEntry": date, **overrides}
+    return {
+        "SplitNum": num,
+        "PayNum": pay,
+        "SplitAmt": amount,
+        "DatePay": date,
+        "PatNum": 1,
+        "ProvNum": 5,
+        "ClinicNum": 4,
+        "DateEntry": date,
+        **overrides,
+    }
 
 
 MAY2, JUN1, JUN10 = dt.date(2025, 5, 2), dt.date(2025, 6, 1), dt.date(2025, 6, 10)
@@ -37,10 +45,26 @@ RAW = {
     "provider": [{"ProvNum": 5, "Abbr": "DOC"}, {"ProvNum": 6, "Abbr": "HYG"}],
     "procedurecode": [{"CodeNum": 1, "ProcCode": "D2391", "Descript": "Resin one surface"}],
     "procedurelog": [
-        {"ProcNum": 10, "PatNum": 1, "ProvNum": 5, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 200.0, "UnitQty": 1,
-         "ProcDate": dt.date(2025, 5, 1)},
-        {"ProcNum": 11, "PatNum": 1, "ProvNum": 5, "CodeNum": 1, "ProcStatus": 2, "ProcFee": 0.0, "UnitQty": 1,
-         "ProcDate": dt.date(2025, 5, 1)},
+        {
+            "ProcNum": 10,
+            "PatNum": 1,
+            "ProvNum": 5,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 200.0,
+            "UnitQty": 1,
+            "ProcDate": dt.date(2025, 5, 1),
+        },
+        {
+            "ProcNum": 11,
+            "PatNum": 1,
+            "ProvNum": 5,
+            "CodeNum": 1,
+            "ProcStatus": 2,
+            "ProcFee": 0.0,
+            "UnitQty": 1,
+            "ProcDate": dt.date(2025, 5, 1),
+        },
     ],
     "adjustment": [
         {"AdjNum": 20, "PatNum": 1, "ProcNum": 10, "AdjType": 400, "AdjAmt": -20.0, "AdjDate": dt.date(2025, 5, 1)},
@@ -55,8 +79,19 @@ RAW = {
         {"DefNum": 402, "Category": 1, "ItemName": "Finance Charge", "ItemValue": "+"},
     ],
     "payment": [
-        _payment(1, 100, 300.0, MAY2, ClinicNum=3, CheckNum="1234", BankBranch="First Bank", DepositNum=55,
-                 PayNote="thanks", MerchantFee=1.5, SecUserNumEntry=9),
+        _payment(
+            1,
+            100,
+            300.0,
+            MAY2,
+            ClinicNum=3,
+            CheckNum="1234",
+            BankBranch="First Bank",
+            DepositNum=55,
+            PayNote="thanks",
+            MerchantFee=1.5,
+            SecUserNumEntry=9,
+        ),
         _payment(2, 0, 0.0, JUN1, PayNote=""),  # income transfer with an empty note
         _payment(3, 100, 2500.0, JUN1),
         _payment(4, 101, -50.0, JUN10, PaymentSource=3, PaymentStatus=2, ProcessStatus=1, IsCcCompleted=1),
@@ -88,21 +123,52 @@ def test_int_payment_split_keeps_every_split_and_classifies_it(build):
     frame = built.frame.set_index("paysplit_id")
     assert frame.index.tolist() == [s["SplitNum"] for s in RAW["paysplit"]]
     assert frame.split_type.to_dict() == {
-        1001: "NORMAL_PAYMENT", 1002: "DISCOUNT", 1003: "NORMAL_PAYMENT", 1004: "UNEARNED_REVENUE",
-        1005: "NORMAL_PAYMENT", 2001: "INCOME_TRANSFER", 2002: "INCOME_TRANSFER",
-        3001: "TREATMENT_PLAN_PREPAYMENT", 4001: "NORMAL_PAYMENT", 5001: "NORMAL_PAYMENT",
-        6001: "NORMAL_PAYMENT", 7001: "NORMAL_PAYMENT", 8001: "NORMAL_PAYMENT",
+        1001: "NORMAL_PAYMENT",
+        1002: "DISCOUNT",
+        1003: "NORMAL_PAYMENT",
+        1004: "UNEARNED_REVENUE",
+        1005: "NORMAL_PAYMENT",
+        2001: "INCOME_TRANSFER",
+        2002: "INCOME_TRANSFER",
+        3001: "TREATMENT_PLAN_PREPAYMENT",
+        4001: "NORMAL_PAYMENT",
+        5001: "NORMAL_PAYMENT",
+        6001: "NORMAL_PAYMENT",
+        7001: "NORMAL_PAYMENT",
+        8001: "NORMAL_PAYMENT",
     }
     assert frame.amount_category.to_dict() == {
-        1001: "MEDIUM", 1002: "SMALL", 1003: "SMALL", 1004: "SMALL", 1005: "SMALL", 2001: "NEGATIVE",
-        2002: "SMALL", 3001: "LARGE", 4001: "NEGATIVE", 5001: "VERY_LARGE", 6001: "ZERO", 7001: "SMALL",
+        1001: "MEDIUM",
+        1002: "SMALL",
+        1003: "SMALL",
+        1004: "SMALL",
+        1005: "SMALL",
+        2001: "NEGATIVE",
+        2002: "SMALL",
+        3001: "LARGE",
+        4001: "NEGATIVE",
+        5001: "VERY_LARGE",
+        6001: "ZERO",
+        7001: "SMALL",
         8001: "SMALL",
     }
     # 150/200 > 0.5 major; 100/200 = 0.5 is moderate; no procedure or a 0 fee is not_applicable
     impacts = frame.split_impact.to_dict()
-    assert (impacts[1001], impacts[2002], impacts[4001], impacts[1002]) == ("major", "moderate", "not_applicable", "not_applicable")
-    flags = ["is_unearned", "is_hidden_unearned", "is_income_transfer", "is_unallocated", "is_payment_plan_split",
-             "is_zero_amount", "is_refund"]
+    assert (impacts[1001], impacts[2002], impacts[4001], impacts[1002]) == (
+        "major",
+        "moderate",
+        "not_applicable",
+        "not_applicable",
+    )
+    flags = [
+        "is_unearned",
+        "is_hidden_unearned",
+        "is_income_transfer",
+        "is_unallocated",
+        "is_payment_plan_split",
+        "is_zero_amount",
+        "is_refund",
+    ]
     assert frame.loc[1004, flags].tolist() == [True, False, False, False, False, False, False]
     assert frame.loc[2001, flags].tolist() == [True, False, True, False, False, False, False]
     assert frame.loc[3001, flags].tolist() == [True, True, False, False, False, False, False]
@@ -121,7 +187,10 @@ def test_int_payment_split_keeps_every_split_and_classifies_it(build):
     assert (normal["check_number"], normal["bank_branch"], normal["deposit_id"]) == ("1234", "First Bank", 55)
     assert (normal["payment_notes"], normal["merchant_fee"]) == ("thanks", Decimal("1.50"))
     assert (normal["procedure_code"], normal["procedure_description"], normal["procedure_status"]) == (
-        "D2391", "Resin one surface", 2)
+        "D2391",
+        "Resin one surface",
+        2,
+    )
     assert normal["procedure_date"] == pd.Timestamp(dt.date(2025, 5, 1))
     assert normal["procedure_fee"] == Decimal("200.00")
     assert (normal["total_splits"], normal["unique_procedures"], normal["unique_providers"]) == (5, 1, 2)
@@ -170,8 +239,9 @@ def test_int_payment_split_balance_test_reports_unbalanced_payments():
             {
                 "payment_id": pa.array([1, 1, 2, 3], pa.int64()),
                 "payment_amount": pa.array([Decimal("300"), Decimal("300"), Decimal("80"), None], money),
-                "total_split_amount": pa.array([Decimal("300"), Decimal("300"), Decimal("79.50"), Decimal("5")],
-                                               pa.decimal128(18, 2)),
+                "total_split_amount": pa.array(
+                    [Decimal("300"), Decimal("300"), Decimal("79.50"), Decimal("5")], pa.decimal128(18, 2)
+                ),
                 "split_sum_matches_payment": pa.array([True, True, False, False]),
             }
         )

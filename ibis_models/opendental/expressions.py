@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import ibis
@@ -30,7 +31,13 @@ __all__ = [
     "key_string",
     "round_half_away",
     "ratio",
+    "MONEY_TOLERANCE",
+    "money",
+    "definitions_of",
 ]
+
+#: Allowed difference between a total OpenDental stores and the sum of its lines (specs/README §4.8).
+MONEY_TOLERANCE = Decimal("0.01")
 
 
 def _as_value(value: Any) -> ir.Value:
@@ -217,3 +224,21 @@ def ratio(numerator: ir.NumericValue, denominator: ir.NumericValue, places: int 
     denominator is 0 or NULL (specs/README §4.3: fractions round to 4 places, percentages to 2)."""
     value = numerator.cast("float64") * scale / denominator.cast("float64")
     return ibis.ifelse(denominator.isnull() | (denominator == 0), ibis.null("float64"), round_half_away(value, places))
+
+
+def money(value: Decimal | int | str, precision: int = 18) -> ir.DecimalScalar:
+    """An exact ``decimal(precision, 2)`` literal, so money comparisons never go through float."""
+    return ibis.literal(Decimal(str(value)), type=f"decimal({precision},2)")
+
+
+def definitions_of(definition: ir.Table, category_id: int, prefix: str) -> ir.Table:
+    """Definitions of one category, one row per id: ``<prefix>_definition_id``, ``<prefix>_name``
+    and ``<prefix>_item_value``. An id found in another category counts as not found (README §4.6)."""
+    rows = definition.filter(definition.category_id == category_id)
+    return rows.select(
+        **{
+            f"{prefix}_definition_id": rows.definition_id,
+            f"{prefix}_name": rows.item_name,
+            f"{prefix}_item_value": rows.item_value,
+        }
+    )

@@ -1,14 +1,14 @@
 """Column-level building blocks: OpenDental's empty values, date arithmetic and Arrow conversion.
 
 Dates travel through the generator as ``int64`` days since 1970-01-01, datetimes as ``int64`` seconds
-and times of day as seconds after midnight; ``to_arrow_table`` turns them into Arrow ``date32``,
+and times of day as seconds after midnight; ``ArrowBuilder`` turns them into Arrow ``date32``,
 ``timestamp[us]`` and ``time64[us]`` so that OpenDental's 0001-01-01 sentinel survives (conventions §3).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ibis_models.opendental.schema import RawColumn, raw_tables
+from ibis_models.opendental.schema import raw_tables
 
 __all__ = [
     "SENTINEL_DAY",
@@ -33,7 +33,10 @@ __all__ = [
     "money",
     "weekday",
     "group_index",
-    "to_arrow_table",
+    "unique",
+    "unique_inverse",
+    "member",
+    "ArrowBuilder",
 ]
 
 SENTINEL_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days  # OpenDental's "no date", conventions §3
@@ -164,70 +167,118 @@ def group_index(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return parent, position
 
 
-def _default(column: RawColumn, n: int) -> pa.Array:
-    kind = arrow_type(column.raw_type)
+def unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: numpy 2's hash ``np.unique`` is far slower on millions of ints)."""
+    ordered = np.sort(np.asarray(values))
+    if ordered.size == 0:
+        return ordered
+    first = np.empty(ordered.size, bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` by one argsort."""
+    values = np.asarray(values)
+    order = np.argsort(values)
+    ordered = values[order]
+    first = np.empty(ordered.size, bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(ordered.size, np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
+def member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.isin`` for non-negative integer keys, by a lookup table (linear, no sort)."""
+    values, keys = np.asarray(values), np.asarray(keys)
+    top = int(max(values.max(initial=0), keys.max(initial=0))) + 1
+    table = np.zeros(top, bool)
+    table[keys] = True
+    return table[np.maximum(values, 0)] & (values >= 0)
+
+
+def _empty(kind: pa.DataType) -> object:
+    """OpenDental's empty value of a column type, in the generator's units (conventions §3)."""
     if pa.types.is_string(kind):
-        return pa.repeat(pa.scalar("", pa.string()), n)
+        return ""
     if pa.types.is_date(kind):
-        return pa.array(np.full(n, SENTINEL_DAY, dtype=np.int32), pa.date32())
+        return SENTINEL_DAY
     if pa.types.is_timestamp(kind):
-        return pa.array(np.full(n, SENTINEL_SEC * _US, dtype=np.int64), pa.timestamp("us"))
-    if pa.types.is_time(kind):
-        return pa.array(np.zeros(n, dtype=np.int64), pa.time64("us"))
-    return pa.array(np.zeros(n, dtype=kind.to_pandas_dtype()), kind)
+        return SENTINEL_SEC
+    return 0
 
 
-def _convert(column: RawColumn, value: object, n: int) -> pa.Array:
-    kind = arrow_type(column.raw_type)
-    if isinstance(value, pa.ChunkedArray):
-        value = value.combine_chunks()
-    if isinstance(value, pa.Array):
-        if pa.types.is_string(kind) and pa.types.is_dictionary(value.type):
-            value = value.dictionary_decode()
-        if not value.type.equals(kind):
-            value = value.cast(kind)
-        return value
-    if isinstance(value, str):
-        return pa.repeat(pa.scalar(value, pa.string()), n)
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        arr = np.full(n, arr.item())
-    if pa.types.is_date(kind):
-        return pa.array(arr.astype(np.int32), pa.date32())
-    if pa.types.is_timestamp(kind):
-        return pa.array(arr.astype(np.int64) * _US, pa.timestamp("us"))
-    if pa.types.is_time(kind):
-        return pa.array(arr.astype(np.int64) * _US, pa.time64("us"))
-    if pa.types.is_string(kind):
-        if arr.dtype.kind == "U":
-            return pa.array(arr, pa.string())
-        return pa.array(arr.astype(str), pa.string())
-    if pa.types.is_floating(kind):
-        return pa.array(arr.astype(kind.to_pandas_dtype()), kind)
-    return pa.array(arr.astype(kind.to_pandas_dtype()), kind)
+class ArrowBuilder:
+    """Turns ``Rows`` into Arrow tables. Constant columns (defaults and scalars) are zero-copy slices of one
+    shared array per (type, value), so the many always-empty OpenDental columns cost no memory or time."""
 
+    def __init__(self) -> None:
+        self._constants: dict[tuple[pa.DataType, object], pa.Array] = {}
 
-def to_arrow_table(name: str, rows: Rows, edited: Mapping[str, object] | None = None) -> pa.Table:
-    """Every column of raw table ``name`` in schema order; columns not set get OpenDental's empty value.
-
-    Change timestamps (DateTStamp, SecDateTEdit...) that were not set raise: each table must say when
-    its rows were last edited (conventions §3).
-    """
-    table = raw_tables()[name]
-    known = {c.name for c in table.columns}
-    unknown = set(rows.cols) - known
-    if unknown:
-        raise ValueError(f"table {name!r} has no columns {sorted(unknown)}; see ibis_models/opendental/schema.py")
-    arrays, fields = [], []
-    for column in table.columns:
-        if column.name in rows.cols:
-            arr = _convert(column, rows.cols[column.name], rows.n)
-        elif column.is_change_timestamp:
-            raise ValueError(f"{name}.{column.name} is a last-edit timestamp and must be set by the generator")
+    def constant(self, kind: pa.DataType, value: object, n: int) -> pa.Array:
+        if pa.types.is_string(kind):
+            value = str(value)
+        elif pa.types.is_date(kind):
+            value = int(value)
+        elif pa.types.is_timestamp(kind) or pa.types.is_time(kind):
+            value = int(value) * _US
         else:
-            arr = _default(column, rows.n)
-        if len(arr) != rows.n:
-            raise ValueError(f"{name}.{column.name} has {len(arr)} values for {rows.n} rows")
-        arrays.append(arr)
-        fields.append(pa.field(column.name, arr.type, nullable=column.nullable))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+            value = kind.to_pandas_dtype()(value).item()
+        key = (kind, value)
+        arr = self._constants.get(key)
+        if arr is None or len(arr) < n:
+            if pa.types.is_string(kind):
+                arr = pa.repeat(pa.scalar(value, pa.string()), n)
+            else:
+                storage = (
+                    np.int32 if pa.types.is_date(kind) else (np.int64 if pa.types.is_temporal(kind) else kind.to_pandas_dtype())
+                )
+                arr = pa.array(np.zeros(n, storage) if value == 0 else np.full(n, value, dtype=storage), kind)
+            self._constants[key] = arr
+        return arr.slice(0, n)
+
+    def column(self, kind: pa.DataType, value: object, n: int) -> pa.Array:
+        if isinstance(value, pa.ChunkedArray):
+            value = value.combine_chunks()
+        if isinstance(value, pa.Array):
+            if pa.types.is_string(kind) and pa.types.is_dictionary(value.type):
+                value = value.dictionary_decode()
+            return value if value.type.equals(kind) else value.cast(kind)
+        arr = np.asarray(value)
+        if arr.ndim == 0:
+            return self.constant(kind, arr.item(), n)
+        if pa.types.is_date(kind):
+            return pa.array(arr.astype(np.int32, copy=False), kind)
+        if pa.types.is_temporal(kind):
+            return pa.array(arr.astype(np.int64, copy=False) * _US, kind)
+        if pa.types.is_string(kind):
+            return pa.array(arr if arr.dtype.kind == "U" else arr.astype(str), pa.string())
+        return pa.array(arr.astype(kind.to_pandas_dtype(), copy=False), kind)
+
+    def table(self, name: str, rows: Rows) -> pa.Table:
+        """Every column of raw table ``name`` in schema order; columns not set get OpenDental's empty value.
+
+        Change timestamps (DateTStamp, SecDateTEdit...) that were not set raise: each table must say when
+        its rows were last edited (conventions §3).
+        """
+        table = raw_tables()[name]
+        unknown = set(rows.cols) - {c.name for c in table.columns}
+        if unknown:
+            raise ValueError(f"table {name!r} has no columns {sorted(unknown)}; see ibis_models/opendental/schema.py")
+        arrays, fields = [], []
+        for column in table.columns:
+            kind = arrow_type(column.raw_type)
+            if column.name in rows.cols:
+                arr = self.column(kind, rows.cols[column.name], rows.n)
+            elif column.is_change_timestamp:
+                raise ValueError(f"{name}.{column.name} is a last-edit timestamp and must be set by the generator")
+            else:
+                arr = self.constant(kind, _empty(kind), rows.n)
+            if len(arr) != rows.n:
+                raise ValueError(f"{name}.{column.name} has {len(arr)} values for {rows.n} rows")
+            arrays.append(arr)
+            fields.append(pa.field(column.name, arr.type, nullable=column.nullable))
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))

@@ -26,13 +26,15 @@ def ledger(rows: dict[str, Rows], ref: Reference) -> tuple[np.ndarray, np.ndarra
     ins = np.isin(c.get("Status"), [1, 4, 5, 7]) & ((c.get("ProcNum") == 0) | (status_of[cproc] == 2))
     a = rows["adjustment"]
     s = rows["paysplit"]
-    hidden = np.array([num for (cat, _), num in ref.def_num.items() if cat == 29 and
-                       ref.tables["definition"].get("ItemValue")[num - 1] != ""])
+    hidden = np.array(
+        [num for (cat, _), num in ref.def_num.items() if cat == 29 and ref.tables["definition"].get("ItemValue")[num - 1] != ""]
+    )
     counted = ~np.isin(s.get("UnearnedType"), hidden)
     pat = np.concatenate([p.get("PatNum")[done], c.get("PatNum")[ins], a.get("PatNum"), s.get("PatNum")[counted]])
     day = np.concatenate([p.get("ProcDate")[done], c.get("DateCP")[ins], a.get("AdjDate"), s.get("DatePay")[counted]])
-    amount = np.concatenate([charge[done], -(c.get("InsPayAmt")[ins] + c.get("WriteOff")[ins]), a.get("AdjAmt"),
-                             -s.get("SplitAmt")[counted]])
+    amount = np.concatenate(
+        [charge[done], -(c.get("InsPayAmt")[ins] + c.get("WriteOff")[ins]), a.get("AdjAmt"), -s.get("SplitAmt")[counted]]
+    )
     return pat, day, amount
 
 
@@ -47,8 +49,10 @@ def apply_balances(rows: dict[str, Rows], ref: Reference, end: int) -> None:
     fam = guarantor[pat]
     age = end - day
     charge = np.where(amount > 0, amount, 0.0)
-    buckets = [np.bincount(fam, weights=charge * m, minlength=n) for m in (age > 90, (age >= 61) & (age <= 90),
-                                                                           (age >= 31) & (age <= 60), age <= 30)]
+    buckets = [
+        np.bincount(fam, weights=charge * m, minlength=n)
+        for m in (age > 90, (age >= 61) & (age <= 90), (age >= 31) & (age <= 60), age <= 30)
+    ]
     credits = -np.bincount(fam, weights=np.where(amount < 0, amount, 0.0), minlength=n)
     cumulative = np.cumsum(np.vstack(buckets), axis=0)
     aged = [np.clip(cumulative[i] - credits, 0, buckets[i]) for i in range(4)]
@@ -61,13 +65,15 @@ def apply_balances(rows: dict[str, Rows], ref: Reference, end: int) -> None:
     ins_fam = np.bincount(guarantor, weights=ins_pat, minlength=n)
     is_head = guarantor == np.arange(n)
     on_head = lambda values: np.where(is_head, money(values), 0.0)  # noqa: E731 - family money lives on the guarantor
-    patient.cols.update({
-        "EstBalance": money(per_patient - ins_pat),
-        "BalOver90": on_head(aged[0]),
-        "Bal_61_90": on_head(aged[1]),
-        "Bal_31_60": on_head(aged[2]),
-        "Bal_0_30": on_head(aged[3]),
-        "BalTotal": on_head(total),
-        "InsEst": on_head(ins_fam),
-        "PayPlanDue": 0.0,
-    })
+    patient.cols.update(
+        {
+            "EstBalance": money(per_patient - ins_pat),
+            "BalOver90": on_head(aged[0]),
+            "Bal_61_90": on_head(aged[1]),
+            "Bal_31_60": on_head(aged[2]),
+            "Bal_0_30": on_head(aged[3]),
+            "BalTotal": on_head(total),
+            "InsEst": on_head(ins_fam),
+            "PayPlanDue": 0.0,
+        }
+    )

@@ -18,17 +18,61 @@ from ibis_models.synthetic.staff import Staff
 __all__ = ["Procedures", "build_procedures", "build_notes"]
 
 _RESTORATIVE = {
-    "D2391": 16, "D2392": 16, "D2393": 8, "D2394": 2, "D2140": 2, "D2150": 3, "D2330": 5, "D2331": 4, "D2332": 2,
-    "D2740": 9, "D2750": 3, "D2950": 6, "D2954": 1, "D2920": 1, "D2930": 1, "D2940": 1, "D3330": 2, "D3320": 1.5,
-    "D3310": 1, "D3220": 0.5, "D4341": 6, "D4342": 3, "D4346": 1, "D4355": 0.5, "D4249": 0.3, "D7140": 4,
-    "D7210": 3, "D7240": 1, "D7953": 0.5, "D5213": 0.5, "D5110": 0.5, "D5750": 0.3, "D6010": 1, "D6065": 0.6,
-    "D6056": 0.4, "D6750": 0.4, "D6240": 0.4, "D9944": 1, "D9972": 0.5, "D1351": 3, "D9230": 1.5, "D2962": 0.3,
+    "D2391": 16,
+    "D2392": 16,
+    "D2393": 8,
+    "D2394": 2,
+    "D2140": 2,
+    "D2150": 3,
+    "D2330": 5,
+    "D2331": 4,
+    "D2332": 2,
+    "D2740": 9,
+    "D2750": 3,
+    "D2950": 6,
+    "D2954": 1,
+    "D2920": 1,
+    "D2930": 1,
+    "D2940": 1,
+    "D3330": 2,
+    "D3320": 1.5,
+    "D3310": 1,
+    "D3220": 0.5,
+    "D4341": 6,
+    "D4342": 3,
+    "D4346": 1,
+    "D4355": 0.5,
+    "D4249": 0.3,
+    "D7140": 4,
+    "D7210": 3,
+    "D7240": 1,
+    "D7953": 0.5,
+    "D5213": 0.5,
+    "D5110": 0.5,
+    "D5750": 0.3,
+    "D6010": 1,
+    "D6065": 0.6,
+    "D6056": 0.4,
+    "D6750": 0.4,
+    "D6240": 0.4,
+    "D9944": 1,
+    "D9972": 0.5,
+    "D1351": 3,
+    "D9230": 1.5,
+    "D2962": 0.3,
 }
-_NOTES = ("Pt tolerated procedure well. No complications.", "Reviewed medical history, no changes. OHI given.",
-          "Anesthetic: 1 carp 2% lido 1:100k epi. Isolation with cotton rolls.", "Pt presented for recall visit.",
-          "Discussed treatment options and fees; pt to schedule.", "Impression taken, shade A2. Temp cemented.",
-          "Radiographs reviewed with pt.", "Post-op instructions given verbally and in writing.")
+_NOTES = (
+    "Pt tolerated procedure well. No complications.",
+    "Reviewed medical history, no changes. OHI given.",
+    "Anesthetic: 1 carp 2% lido 1:100k epi. Isolation with cotton rolls.",
+    "Pt presented for recall visit.",
+    "Discussed treatment options and fees; pt to schedule.",
+    "Impression taken, shade A2. Temp cemented.",
+    "Radiographs reviewed with pt.",
+    "Post-op instructions given verbally and in writing.",
+)
 _SURF = ("O", "MO", "MOD", "MODL")
+_TEETH = ("", *(str(t) for t in range(1, 33)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +93,9 @@ def _codes(ref: Reference, names) -> np.ndarray:
     return np.array([ref.codenum(c) for c in names])
 
 
-def build_procedures(seed: int, people: People, visits: Visits, ref: Reference, cat: Catalog, staff: Staff,
-                     start: int, end: int, mess: MessLog) -> Procedures:
+def build_procedures(
+    seed: int, people: People, visits: Visits, ref: Reference, cat: Catalog, staff: Staff, start: int, end: int, mess: MessLog
+) -> Procedures:
     rng = child_rng(seed, "procedures")
     done = visits.status == 2
     vi = np.flatnonzero(done | (visits.status == 1) | (visits.status == 6) | (visits.status == 3))
@@ -126,15 +171,24 @@ def build_procedures(seed: int, people: People, visits: Visits, ref: Reference, 
     planned = np.concatenate([p_planned, np.zeros(e_pat.size, np.int64)])
     n_del = 0 if mess.clean else int(status.size * 0.16)
     d_src = rng.integers(0, p_pat.size, n_del)  # procedures charted by mistake and deleted (ProcStatus 6)
-    pat, day, apt = np.concatenate([pat, p_pat[d_src]]), np.concatenate([day, p_day[d_src]]), np.concatenate([apt, np.zeros(n_del, np.int64)])
+    pat, day, apt = (
+        np.concatenate([pat, p_pat[d_src]]),
+        np.concatenate([day, p_day[d_src]]),
+        np.concatenate([apt, np.zeros(n_del, np.int64)]),
+    )
     code = np.concatenate([code, _codes(ref, names)[rng.choice(len(names), n_del, p=weights / weights.sum())]])
     status = np.concatenate([status, np.full(n_del, 6)])
     planned = np.concatenate([planned, np.zeros(n_del, np.int64)])
-    mess.add("deleted_procedures", n_del, "procedurelog", "ProcStatus",
-             description="procedures set to ProcStatus 6 (deleted); never production")
+    mess.add(
+        "deleted_procedures",
+        n_del,
+        "procedurelog",
+        "ProcStatus",
+        description="procedures set to ProcStatus 6 (deleted); never production",
+    )
 
     entry = np.where(status == 2, day, np.minimum(day, end))
-    order = np.lexsort((code, pat, entry))
+    order = np.argsort((entry * (pat.max(initial=0) + 1) + pat) * (code.max(initial=0) + 1) + code, kind="stable")
     pat, day, code, status, apt, planned = (a[order] for a in (pat, day, code, status, apt, planned))
     n = pat.size
     cidx = code - 1
@@ -144,8 +198,13 @@ def build_procedures(seed: int, people: People, visits: Visits, ref: Reference, 
     fee = np.where(np.isin(status, [3, 4, 7]), 0.0, fee)
     zero = np.zeros(n, bool) if mess.clean else (status == 2) & (fee > 0) & (rng.random(n) < 0.01)
     fee = np.where(zero, 0.0, fee)
-    mess.add("zero_fee_procedures", int(zero.sum()), "procedurelog", "ProcFee",
-             description="completed procedures charted with ProcFee 0 although the code has a fee")
+    mess.add(
+        "zero_fee_procedures",
+        int(zero.sum()),
+        "procedurelog",
+        "ProcFee",
+        description="completed procedures charted with ProcFee 0 although the code has a fee",
+    )
     is_hyg_code = np.asarray(ref.tables["procedurecode"].cols["IsHygiene"])[cidx] == 1
     prov = np.where(is_hyg_code & (apt > 0), people.hygienist[pat], people.dentist[pat])
     treat_area = np.asarray(ref.tables["procedurecode"].cols["TreatArea"])[cidx]
@@ -155,44 +214,49 @@ def build_procedures(seed: int, people: People, visits: Visits, ref: Reference, 
     completed_at = np.where(status == 2, day * 86_400 + rng.integers(30_000, 68_000, n), SENTINEL_DAY * 86_400)
     stamp = np.minimum(np.maximum(entered, completed_at) + rng.integers(0, 3, n) * 86_400, end * 86_400 + 64_800)
     user = np.where(rng.random(n) < 0.1, 0, rng.choice(staff.users, n))
-    date_tp = np.where(status == 1, day, np.where((status == 2) & (apt > 0) & (planned > 0), day - rng.integers(7, 60, n), SENTINEL_DAY))
-    rows = Rows(n, {
-        "ProcNum": np.arange(1, n + 1),
-        "PatNum": pat + 1,
-        "AptNum": apt,
-        "ProcDate": day,
-        "ProcFee": fee,
-        "Surf": np.where(treat_area == 1, np.asarray(take(_SURF, n_surf).to_pylist(), dtype=object), np.where(treat_area == 4, "UR", "")),
-        "ToothNum": np.where(tooth > 0, tooth.astype(str), ""),
-        "ToothRange": "",
-        "Priority": np.where(status == 1, rng.choice(ref.defnums(20), n), 0),
-        "ProcStatus": status,
-        "ProvNum": prov,
-        "Dx": np.where(np.isin(status, [1, 2]) & (treat_area <= 2) & (treat_area > 0), rng.choice(ref.defnums(16), n), 0),
-        "PlannedAptNum": planned,
-        "PlaceService": 0,
-        "Prosthesis": "",
-        "DateOriginalProsth": SENTINEL_DAY,
-        "ClaimNote": "",
-        "DateEntryC": entered // 86_400,
-        "ClinicNum": 0,
-        "CodeNum": code,
-        "UnitQty": np.where(rng.random(n) < 0.005, 2, 1),
-        "BaseUnits": 0,
-        "DateTP": date_tp,
-        "DateTStamp": stamp,
-        "Prognosis": 0,
-        "UnitQtyType": 0,
-        "IsLocked": 0,
-        "BillingNote": "",
-        "Discount": 0.0,
-        "IcdVersion": 10,
-        "SecUserNumEntry": user,
-        "SecDateEntry": entered // 86_400,
-        "DateComplete": np.where(status == 2, day, SENTINEL_DAY),
-        "TaxAmt": 0.0,
-        "DiscountPlanAmt": 0.0,
-    })
+    date_tp = np.where(
+        status == 1, day, np.where((status == 2) & (apt > 0) & (planned > 0), day - rng.integers(7, 60, n), SENTINEL_DAY)
+    )
+    rows = Rows(
+        n,
+        {
+            "ProcNum": np.arange(1, n + 1),
+            "PatNum": pat + 1,
+            "AptNum": apt,
+            "ProcDate": day,
+            "ProcFee": fee,
+            "Surf": take(("", *_SURF, "UR"), np.select([treat_area == 1, treat_area == 4], [n_surf + 1, len(_SURF) + 1], 0)),
+            "ToothNum": take(_TEETH, tooth),
+            "ToothRange": "",
+            "Priority": np.where(status == 1, rng.choice(ref.defnums(20), n), 0),
+            "ProcStatus": status,
+            "ProvNum": prov,
+            "Dx": np.where(np.isin(status, [1, 2]) & (treat_area <= 2) & (treat_area > 0), rng.choice(ref.defnums(16), n), 0),
+            "PlannedAptNum": planned,
+            "PlaceService": 0,
+            "Prosthesis": "",
+            "DateOriginalProsth": SENTINEL_DAY,
+            "ClaimNote": "",
+            "DateEntryC": entered // 86_400,
+            "ClinicNum": 0,
+            "CodeNum": code,
+            "UnitQty": np.where(rng.random(n) < 0.005, 2, 1),
+            "BaseUnits": 0,
+            "DateTP": date_tp,
+            "DateTStamp": stamp,
+            "Prognosis": 0,
+            "UnitQtyType": 0,
+            "IsLocked": 0,
+            "BillingNote": "",
+            "Discount": 0.0,
+            "IcdVersion": 10,
+            "SecUserNumEntry": user,
+            "SecDateEntry": entered // 86_400,
+            "DateComplete": np.where(status == 2, day, SENTINEL_DAY),
+            "TaxAmt": 0.0,
+            "DiscountPlanAmt": 0.0,
+        },
+    )
     return Procedures(pat=pat, day=day, code=code, fee=fee, status=status, apt=apt, prov=prov, rows=rows)
 
 
@@ -205,16 +269,19 @@ def build_notes(seed: int, procs: Procedures, visits: Visits, end: int) -> tuple
     base = procs.rows.get("DateEntryC")[idx] * 86_400 + rng.integers(30_000, 68_000, idx.size)
     when = np.minimum(base + pos * rng.integers(600, 86_400 * 3, idx.size), end * 86_400 + 64_800)
     user = procs.rows.get("SecUserNumEntry")[idx]
-    notes = Rows(idx.size, {
-        "ProcNoteNum": np.arange(1, idx.size + 1),
-        "PatNum": procs.pat[idx] + 1,
-        "ProcNum": idx + 1,
-        "EntryDateTime": when,
-        "UserNum": np.where(user == 0, 1, user),
-        "Note": take(_NOTES, rng.integers(0, len(_NOTES), idx.size)),
-        "SigIsTopaz": 0,
-        "Signature": "",
-    })
+    notes = Rows(
+        idx.size,
+        {
+            "ProcNoteNum": np.arange(1, idx.size + 1),
+            "PatNum": procs.pat[idx] + 1,
+            "ProcNum": idx + 1,
+            "EntryDateTime": when,
+            "UserNum": np.where(user == 0, 1, user),
+            "Note": take(_NOTES, rng.integers(0, len(_NOTES), idx.size)),
+            "SigIsTopaz": 0,
+            "Signature": "",
+        },
+    )
     order = np.argsort(when, kind="stable")
     notes = notes.take(order)
     notes.cols["ProcNoteNum"] = np.arange(1, idx.size + 1)
@@ -222,9 +289,12 @@ def build_notes(seed: int, procs: Procedures, visits: Visits, end: int) -> tuple
     members = np.flatnonzero(grouped_visit)
     first_of_visit = np.zeros(visits.day.size + 1, np.int64)
     first_of_visit[procs.apt[members][::-1]] = members[::-1] + 1
-    groups = Rows(members.size, {
-        "ProcGroupItemNum": np.arange(1, members.size + 1),
-        "ProcNum": members + 1,
-        "GroupNum": first_of_visit[procs.apt[members]],
-    })
+    groups = Rows(
+        members.size,
+        {
+            "ProcGroupItemNum": np.arange(1, members.size + 1),
+            "ProcNum": members + 1,
+            "GroupNum": first_of_visit[procs.apt[members]],
+        },
+    )
     return notes, groups

@@ -18,15 +18,65 @@ from ibis_models.synthetic.staff import Staff
 
 __all__ = ["Coverage", "build_coverage"]
 
-_CARRIERS = ("Delta Dental", "MetLife", "Cigna Dental", "Aetna Dental", "Guardian", "United Concordia",
-             "Humana Dental", "Principal Financial", "Ameritas", "Sun Life", "Lincoln Financial", "Blue Cross",
-             "Regence BlueCross BlueShield", "Moda Health", "Pacific Source", "GEHA", "Careington", "Renaissance",
-             "Dentegra", "UnitedHealthcare Dental", "Anthem", "Kaiser Permanente Dental", "DentaQuest",
-             "Liberty Dental", "Willamette Dental")
-_EMPLOYER_WORDS = ("Acme", "Cascade", "Northwest", "Pioneer", "Summit", "Evergreen", "Columbia", "Rose City",
-                   "Pacific", "Timber", "Harbor", "Bridge", "Willamette", "Mt Hood", "Riverside", "Silver")
-_EMPLOYER_KINDS = ("Manufacturing", "Health", "Schools", "Logistics", "Software", "Bank", "Foods", "Construction",
-                   "County", "Credit Union", "Engineering", "Retail")
+_CARRIERS = (
+    "Delta Dental",
+    "MetLife",
+    "Cigna Dental",
+    "Aetna Dental",
+    "Guardian",
+    "United Concordia",
+    "Humana Dental",
+    "Principal Financial",
+    "Ameritas",
+    "Sun Life",
+    "Lincoln Financial",
+    "Blue Cross",
+    "Regence BlueCross BlueShield",
+    "Moda Health",
+    "Pacific Source",
+    "GEHA",
+    "Careington",
+    "Renaissance",
+    "Dentegra",
+    "UnitedHealthcare Dental",
+    "Anthem",
+    "Kaiser Permanente Dental",
+    "DentaQuest",
+    "Liberty Dental",
+    "Willamette Dental",
+)
+_EMPLOYER_WORDS = (
+    "Acme",
+    "Cascade",
+    "Northwest",
+    "Pioneer",
+    "Summit",
+    "Evergreen",
+    "Columbia",
+    "Rose City",
+    "Pacific",
+    "Timber",
+    "Harbor",
+    "Bridge",
+    "Willamette",
+    "Mt Hood",
+    "Riverside",
+    "Silver",
+)
+_EMPLOYER_KINDS = (
+    "Manufacturing",
+    "Health",
+    "Schools",
+    "Logistics",
+    "Software",
+    "Bank",
+    "Foods",
+    "Construction",
+    "County",
+    "Credit Union",
+    "Engineering",
+    "Retail",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +120,10 @@ def build_coverage(seed: int, people: People, ref: Reference, cat: Catalog, staf
     n_sub = sub_pat.size
 
     n_carrier = int(np.clip(n // 25, 40, 1_500))
-    names = tuple(_CARRIERS[i] if i < len(_CARRIERS) else f"{_CARRIERS[i % len(_CARRIERS)]} Plan {i // len(_CARRIERS)}"
-                  for i in range(n_carrier))
+    names = tuple(
+        _CARRIERS[i] if i < len(_CARRIERS) else f"{_CARRIERS[i % len(_CARRIERS)]} Plan {i // len(_CARRIERS)}"
+        for i in range(n_carrier)
+    )
     popularity = 1.0 / np.arange(1, n_carrier + 1) ** 1.1
     n_plan = max(1, int(n_sub * 0.85))
     plan_carrier = rng.choice(n_carrier, size=n_plan, p=popularity / popularity.sum()) + 1
@@ -97,70 +149,94 @@ def build_coverage(seed: int, people: People, ref: Reference, cat: Catalog, staf
 
     tables: dict[str, Rows] = {}
     carrier_num = np.arange(1, n_carrier + 1)
-    tables["carrier"] = Rows(n_carrier, {
-        "CarrierNum": carrier_num,
-        "CarrierName": np.array(names),
-        "Address": join(num_str(rng.integers(100, 9_999, n_carrier)), " Insurance Way"),
-        "City": take(("Chicago", "Atlanta", "Dallas", "Portland", "San Francisco", "Lexington"), rng.integers(0, 6, n_carrier)),
-        "State": take(("IL", "GA", "TX", "OR", "CA", "KY"), rng.integers(0, 6, n_carrier)),
-        "Zip": num_str(rng.integers(10_000, 99_999, n_carrier)),
-        "Phone": join("(800) ", num_str(rng.integers(200, 999, n_carrier)), "-", num_str(rng.integers(0, 9_999, n_carrier), 4)),
-        "ElectID": num_str(rng.integers(10_000, 99_999, n_carrier)),
-        "NoSendElect": rng.choice([0, 1, 2], size=n_carrier, p=[0.9, 0.07, 0.03]),
-        "IsHidden": (rng.random(n_carrier) < 0.05).astype(int),
-        "SecUserNumEntry": 0,
-        "SecDateEntry": SENTINEL_DAY,
-        "SecDateTEdit": (start - rng.integers(0, 2_000, n_carrier)) * 86_400 + rng.integers(0, 86_400, n_carrier),
-        "CarrierGroupName": rng.choice(ref.defnums(46), n_carrier),
-        "TIN": num_str(rng.integers(100_000_000, 999_999_999, n_carrier)),
-    })
+    tables["carrier"] = Rows(
+        n_carrier,
+        {
+            "CarrierNum": carrier_num,
+            "CarrierName": np.array(names),
+            "Address": join(num_str(rng.integers(100, 9_999, n_carrier)), " Insurance Way"),
+            "City": take(
+                ("Chicago", "Atlanta", "Dallas", "Portland", "San Francisco", "Lexington"), rng.integers(0, 6, n_carrier)
+            ),
+            "State": take(("IL", "GA", "TX", "OR", "CA", "KY"), rng.integers(0, 6, n_carrier)),
+            "Zip": num_str(rng.integers(10_000, 99_999, n_carrier)),
+            "Phone": join(
+                "(800) ", num_str(rng.integers(200, 999, n_carrier)), "-", num_str(rng.integers(0, 9_999, n_carrier), 4)
+            ),
+            "ElectID": num_str(rng.integers(10_000, 99_999, n_carrier)),
+            "NoSendElect": rng.choice([0, 1, 2], size=n_carrier, p=[0.9, 0.07, 0.03]),
+            "IsHidden": (rng.random(n_carrier) < 0.05).astype(int),
+            "SecUserNumEntry": 0,
+            "SecDateEntry": SENTINEL_DAY,
+            "SecDateTEdit": (start - rng.integers(0, 2_000, n_carrier)) * 86_400 + rng.integers(0, 86_400, n_carrier),
+            "CarrierGroupName": rng.choice(ref.defnums(46), n_carrier),
+            "TIN": num_str(rng.integers(100_000_000, 999_999_999, n_carrier)),
+        },
+    )
     emp_num = np.arange(1, n_emp + 1)
-    tables["employer"] = Rows(n_emp, {
-        "EmployerNum": emp_num,
-        "EmpName": join(take(_EMPLOYER_WORDS, rng.integers(0, 16, n_emp)), " ", take(_EMPLOYER_KINDS, rng.integers(0, 12, n_emp)), " ", num_str(emp_num)),
-        "Address": join(num_str(rng.integers(100, 9_999, n_emp)), " Commerce Dr"),
-        "City": "Portland", "State": "OR", "Zip": num_str(rng.integers(97_000, 97_299, n_emp)),
-        "Phone": join("(503) ", num_str(rng.integers(200, 999, n_emp)), "-", num_str(rng.integers(0, 9_999, n_emp), 4)),
-    })
-    tables["insplan"] = Rows(n_plan, {
-        "PlanNum": plan_num,
-        "GroupName": join("Group ", num_str(plan_emp)),
-        "GroupNum": num_str(rng.integers(100_000, 9_999_999, n_plan)),
-        "FeeSched": fee_sched,
-        "PlanType": plan_type,
-        "ClaimFormNum": 1,
-        "EmployerNum": plan_emp,
-        "CarrierNum": plan_carrier,
-        "AllowedFeeSched": allowed,
-        "MonthRenew": np.where(rng.random(n_plan) < 0.85, 0, rng.integers(1, 13, n_plan)),
-        "IsHidden": (rng.random(n_plan) < 0.02).astype(int),
-        "CobRule": 0,
-        "SecUserNumEntry": np.where(plan_made < start - 1_500, 0, rng.choice(staff.front_desk, n_plan)),
-        "SecDateEntry": np.where(plan_made < start - 1_500, SENTINEL_DAY, plan_made),
-        "SecDateTEdit": edited * 86_400 + rng.integers(28_800, 64_800, n_plan),
-        "IsBlueBookEnabled": 1,
-        "InsPlansZeroWriteOffsOnAnnualMaxOverride": 0,
-        "InsPlansZeroWriteOffsOnFreqOrAgingOverride": 0,
-    })
+    tables["employer"] = Rows(
+        n_emp,
+        {
+            "EmployerNum": emp_num,
+            "EmpName": join(
+                take(_EMPLOYER_WORDS, rng.integers(0, 16, n_emp)),
+                " ",
+                take(_EMPLOYER_KINDS, rng.integers(0, 12, n_emp)),
+                " ",
+                num_str(emp_num),
+            ),
+            "Address": join(num_str(rng.integers(100, 9_999, n_emp)), " Commerce Dr"),
+            "City": "Portland",
+            "State": "OR",
+            "Zip": num_str(rng.integers(97_000, 97_299, n_emp)),
+            "Phone": join("(503) ", num_str(rng.integers(200, 999, n_emp)), "-", num_str(rng.integers(0, 9_999, n_emp), 4)),
+        },
+    )
+    tables["insplan"] = Rows(
+        n_plan,
+        {
+            "PlanNum": plan_num,
+            "GroupName": join("Group ", num_str(plan_emp)),
+            "GroupNum": num_str(rng.integers(100_000, 9_999_999, n_plan)),
+            "FeeSched": fee_sched,
+            "PlanType": plan_type,
+            "ClaimFormNum": 1,
+            "EmployerNum": plan_emp,
+            "CarrierNum": plan_carrier,
+            "AllowedFeeSched": allowed,
+            "MonthRenew": np.where(rng.random(n_plan) < 0.85, 0, rng.integers(1, 13, n_plan)),
+            "IsHidden": (rng.random(n_plan) < 0.02).astype(int),
+            "CobRule": 0,
+            "SecUserNumEntry": np.where(plan_made < start - 1_500, 0, rng.choice(staff.front_desk, n_plan)),
+            "SecDateEntry": np.where(plan_made < start - 1_500, SENTINEL_DAY, plan_made),
+            "SecDateTEdit": edited * 86_400 + rng.integers(28_800, 64_800, n_plan),
+            "IsBlueBookEnabled": 1,
+            "InsPlansZeroWriteOffsOnAnnualMaxOverride": 0,
+            "InsPlansZeroWriteOffsOnFreqOrAgingOverride": 0,
+        },
+    )
 
     effective = np.minimum(people.start[sub_fam], start) - rng.integers(0, 900, n_sub)
     dropped = rng.random(n_sub) < 0.15
     term_day = np.where(dropped, start + 100 + (rng.random(n_sub) * max(end - start - 160, 1)).astype(int), SENTINEL_DAY)
     sub_num = np.arange(1, n_sub + 1)
-    tables["inssub"] = Rows(n_sub, {
-        "InsSubNum": sub_num,
-        "PlanNum": plan_of_sub,
-        "Subscriber": sub_pat + 1,
-        "DateEffective": effective,
-        "DateTerm": term_day,
-        "ReleaseInfo": 1,
-        "AssignBen": 1,
-        "SubscriberID": num_str(rng.integers(100_000_000, 999_999_999, n_sub)),
-        "SecUserNumEntry": rng.choice(staff.front_desk, n_sub),
-        "SecDateEntry": effective,
-        "SecDateTEdit": np.maximum(effective, np.where(dropped, term_day, effective + 30)) * 86_400 + 36_000,
-        "SecurityHash": "",
-    })
+    tables["inssub"] = Rows(
+        n_sub,
+        {
+            "InsSubNum": sub_num,
+            "PlanNum": plan_of_sub,
+            "Subscriber": sub_pat + 1,
+            "DateEffective": effective,
+            "DateTerm": term_day,
+            "ReleaseInfo": 1,
+            "AssignBen": 1,
+            "SubscriberID": num_str(rng.integers(100_000_000, 999_999_999, n_sub)),
+            "SecUserNumEntry": rng.choice(staff.front_desk, n_sub),
+            "SecDateEntry": effective,
+            "SecDateTEdit": np.maximum(effective, np.where(dropped, term_day, effective + 30)) * 86_400 + 36_000,
+            "SecurityHash": "",
+        },
+    )
 
     fam_pri = np.zeros(n, np.int64)
     fam_sec = np.zeros(n, np.int64)
@@ -182,43 +258,59 @@ def build_coverage(seed: int, people: People, ref: Reference, cat: Catalog, staf
     n_pp = pp_pat.size
     pp_relat = np.where(sub_pat_of[pp_sub] == pp_pat, 0, np.where(people.relation[pp_pat] == 2, 2, 1))
     pp_entry = np.maximum(effective[pp_sub - 1], np.minimum(people.start[pp_pat], end)) * 86_400 + 40_000
-    tables["patplan"] = Rows(n_pp, {
-        "PatPlanNum": np.arange(1, n_pp + 1),
-        "PatNum": pp_pat + 1,
-        "Ordinal": pp_ord,
-        "IsPending": 0,
-        "Relationship": pp_relat,
-        "PatID": "",
-        "InsSubNum": pp_sub,
-        "OrthoAutoFeeBilledOverride": -1.0,
-        "SecDateTEntry": pp_entry,
-        "SecDateTEdit": np.minimum(pp_entry + rng.integers(0, 400, n_pp) * 86_400, end * 86_400),
-    })
+    tables["patplan"] = Rows(
+        n_pp,
+        {
+            "PatPlanNum": np.arange(1, n_pp + 1),
+            "PatNum": pp_pat + 1,
+            "Ordinal": pp_ord,
+            "IsPending": 0,
+            "Relationship": pp_relat,
+            "PatID": "",
+            "InsSubNum": pp_sub,
+            "OrthoAutoFeeBilledOverride": -1.0,
+            "SecDateTEntry": pp_entry,
+            "SecDateTEdit": np.minimum(pp_entry + rng.integers(0, 400, n_pp) * 86_400, end * 86_400),
+        },
+    )
 
     _benefits(tables, rng, ref, plan_num, plan_percent, end)
     n_iv = n_plan + n_pp
     verified = end - rng.integers(0, 400, n_iv)
-    tables["insverify"] = Rows(n_iv, {
-        "InsVerifyNum": np.arange(1, n_iv + 1),
-        "DateLastVerified": np.where(rng.random(n_iv) < 0.1, SENTINEL_DAY, verified),
-        "UserNum": rng.choice(staff.front_desk, n_iv),
-        "VerifyType": np.concatenate([np.ones(n_plan, int), np.full(n_pp, 2)]),
-        "FKey": np.concatenate([plan_num, np.arange(1, n_pp + 1)]),
-        "DefNum": rng.choice(ref.defnums(38), n_iv),
-        "DateLastAssigned": verified - rng.integers(0, 10, n_iv),
-        "DateTimeEntry": (verified - 400) * 86_400 + 30_000,
-        "SecDateTEdit": verified * 86_400 + rng.integers(28_800, 64_800, n_iv),
-        "SecurityHash": "",
-    })
+    tables["insverify"] = Rows(
+        n_iv,
+        {
+            "InsVerifyNum": np.arange(1, n_iv + 1),
+            "DateLastVerified": np.where(rng.random(n_iv) < 0.1, SENTINEL_DAY, verified),
+            "UserNum": rng.choice(staff.front_desk, n_iv),
+            "VerifyType": np.concatenate([np.ones(n_plan, int), np.full(n_pp, 2)]),
+            "FKey": np.concatenate([plan_num, np.arange(1, n_pp + 1)]),
+            "DefNum": rng.choice(ref.defnums(38), n_iv),
+            "DateLastAssigned": verified - rng.integers(0, 10, n_iv),
+            "DateTimeEntry": (verified - 400) * 86_400 + 30_000,
+            "SecDateTEdit": verified * 86_400 + rng.integers(28_800, 64_800, n_iv),
+            "SecurityHash": "",
+        },
+    )
     return Coverage(
-        pri_sub=pri_sub, pri_plan=plan_of[pri_sub], sec_sub=sec_sub, sec_plan=plan_of[sec_sub], relat=relat,
-        term=term_of[pri_sub], plan_carrier=plan_carrier, plan_is_ppo=is_ppo, plan_fee_sched=fee_sched,
-        plan_percent=plan_percent, carrier_names=names, tables=tables,
+        pri_sub=pri_sub,
+        pri_plan=plan_of[pri_sub],
+        sec_sub=sec_sub,
+        sec_plan=plan_of[sec_sub],
+        relat=relat,
+        term=term_of[pri_sub],
+        plan_carrier=plan_carrier,
+        plan_is_ppo=is_ppo,
+        plan_fee_sched=fee_sched,
+        plan_percent=plan_percent,
+        carrier_names=names,
+        tables=tables,
     )
 
 
-def _benefits(tables: dict[str, Rows], rng: np.random.Generator, ref: Reference, plan_num: np.ndarray,
-              plan_percent: np.ndarray, end: int) -> None:
+def _benefits(
+    tables: dict[str, Rows], rng: np.random.Generator, ref: Reference, plan_num: np.ndarray, plan_percent: np.ndarray, end: int
+) -> None:
     """Coinsurance per category, deductibles, annual maximum, frequency limits (volumes §5)."""
     n_plan, n_cov = plan_percent.shape
     cov = np.tile(np.arange(1, n_cov + 1), n_plan)
@@ -231,27 +323,71 @@ def _benefits(tables: dict[str, Rows], rng: np.random.Generator, ref: Reference,
     parts = {
         "PlanNum": [bplan, plan_num, plan_num, plan_num, plan_num, plan_num],
         "CovCatNum": [cov, np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan)],
-        "BenefitType": [np.ones(n_co), np.full(n_plan, 2), np.full(n_plan, 2), np.full(n_plan, 5), np.full(n_plan, 5), np.full(n_plan, 5)],
+        "BenefitType": [
+            np.ones(n_co),
+            np.full(n_plan, 2),
+            np.full(n_plan, 2),
+            np.full(n_plan, 5),
+            np.full(n_plan, 5),
+            np.full(n_plan, 5),
+        ],
         "Percent": [pct, np.full(n_plan, -1), np.full(n_plan, -1), np.full(n_plan, -1), np.full(n_plan, -1), np.full(n_plan, -1)],
-        "MonetaryAmt": [np.full(n_co, -1.0), np.full(n_plan, 50.0), np.full(n_plan, 150.0), annual_max, np.full(n_plan, -1.0), np.full(n_plan, -1.0)],
-        "TimePeriod": [np.full(n_co, 2), np.full(n_plan, 2), np.full(n_plan, 2), np.full(n_plan, 2), np.full(n_plan, 2), np.full(n_plan, 2)],
-        "QuantityQualifier": [np.zeros(n_co), np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan), np.ones(n_plan), np.ones(n_plan)],
+        "MonetaryAmt": [
+            np.full(n_co, -1.0),
+            np.full(n_plan, 50.0),
+            np.full(n_plan, 150.0),
+            annual_max,
+            np.full(n_plan, -1.0),
+            np.full(n_plan, -1.0),
+        ],
+        "TimePeriod": [
+            np.full(n_co, 2),
+            np.full(n_plan, 2),
+            np.full(n_plan, 2),
+            np.full(n_plan, 2),
+            np.full(n_plan, 2),
+            np.full(n_plan, 2),
+        ],
+        "QuantityQualifier": [
+            np.zeros(n_co),
+            np.zeros(n_plan),
+            np.zeros(n_plan),
+            np.zeros(n_plan),
+            np.ones(n_plan),
+            np.ones(n_plan),
+        ],
         "Quantity": [np.zeros(n_co), np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan), np.full(n_plan, 2), np.ones(n_plan)],
-        "CodeNum": [np.zeros(n_co), np.zeros(n_plan), np.zeros(n_plan), np.zeros(n_plan),
-                    np.full(n_plan, ref.codenum("D1110")), np.full(n_plan, ref.codenum("D0274"))],
-        "CoverageLevel": [np.zeros(n_co), np.ones(n_plan), np.full(n_plan, 2), np.ones(n_plan), np.zeros(n_plan), np.zeros(n_plan)],
+        "CodeNum": [
+            np.zeros(n_co),
+            np.zeros(n_plan),
+            np.zeros(n_plan),
+            np.zeros(n_plan),
+            np.full(n_plan, ref.codenum("D1110")),
+            np.full(n_plan, ref.codenum("D0274")),
+        ],
+        "CoverageLevel": [
+            np.zeros(n_co),
+            np.ones(n_plan),
+            np.full(n_plan, 2),
+            np.ones(n_plan),
+            np.zeros(n_plan),
+            np.zeros(n_plan),
+        ],
     }
     cols = {k: np.concatenate(v).astype(np.float64 if k == "MonetaryAmt" else np.int64) for k, v in parts.items()}
     n_ben = cols["PlanNum"].size
     order = np.argsort(cols["PlanNum"], kind="stable")
     cols = {k: v[order] for k, v in cols.items()}
     entry = (end - 3_000 + rng.integers(0, 2_500, n_ben)) * 86_400
-    tables["benefit"] = Rows(n_ben, {
-        "BenefitNum": np.arange(1, n_ben + 1),
-        "PatPlanNum": 0,
-        **cols,
-        "SecDateTEntry": entry,
-        "SecDateTEdit": np.minimum(entry + rng.integers(0, 300, n_ben) * 86_400, end * 86_400),
-        "CodeGroupNum": 0,
-        "TreatArea": 0,
-    })
+    tables["benefit"] = Rows(
+        n_ben,
+        {
+            "BenefitNum": np.arange(1, n_ben + 1),
+            "PatPlanNum": 0,
+            **cols,
+            "SecDateTEntry": entry,
+            "SecDateTEdit": np.minimum(entry + rng.integers(0, 300, n_ben) * 86_400, end * 86_400),
+            "CodeGroupNum": 0,
+            "TreatArea": 0,
+        },
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ibis_models.opendental.schema import raw_tables
-from ibis_models.synthetic._columns import Rows, day_number, to_arrow_table
+from ibis_models.synthetic._columns import ArrowBuilder, Rows, day_number
 from ibis_models.synthetic.balances import apply_balances
 from ibis_models.synthetic.catalog import build_catalog
 from ibis_models.synthetic.claims import build_claims
@@ -23,8 +23,20 @@ from ibis_models.synthetic.staff import build_staff
 
 __all__ = ["generate"]
 
-_STEPS = ("reference", "people", "insurance", "appointments", "procedures", "claims", "payments",
-          "communications", "records", "mess", "balances", "arrow")
+_STEPS = (
+    "reference",
+    "people",
+    "insurance",
+    "appointments",
+    "procedures",
+    "claims",
+    "payments",
+    "communications",
+    "records",
+    "mess",
+    "balances",
+    "arrow",
+)
 
 
 def generate(config: GeneratorConfig, progress: Progress | None = None) -> GeneratedData:
@@ -89,7 +101,8 @@ def generate(config: GeneratorConfig, progress: Progress | None = None) -> Gener
     missing = set(schema) - set(rows)
     if missing:
         raise RuntimeError(f"generator produced no rows object for {sorted(missing)}")
-    tables = {name: to_arrow_table(name, rows[name]) for name in schema}
+    builder = ArrowBuilder()
+    tables = {name: builder.table(name, rows[name]) for name in schema}
     report("done", len(_STEPS), len(_STEPS))
     return GeneratedData(config=config, tables=tables, manifest=dict(sorted(mess.entries.items())))
 
@@ -104,13 +117,37 @@ def _audit_events(rows: dict[str, Rows]) -> list[tuple[int, np.ndarray, np.ndarr
     changed = hist.get("HistApptAction") > 0
     return [
         (25, apt.get("SecDateTEntry"), apt.get("PatNum"), apt.get("AptNum"), apt.get("SecUserNumEntry")),
-        (27, hist.get("HistDateTStamp")[changed], hist.get("PatNum")[changed], hist.get("AptNum")[changed], hist.get("HistUserNum")[changed]),
-        (23, proc.get("DateTStamp")[done], proc.get("PatNum")[done], proc.get("ProcNum")[done], proc.get("SecUserNumEntry")[done]),
+        (
+            27,
+            hist.get("HistDateTStamp")[changed],
+            hist.get("PatNum")[changed],
+            hist.get("AptNum")[changed],
+            hist.get("HistUserNum")[changed],
+        ),
+        (
+            23,
+            proc.get("DateTStamp")[done],
+            proc.get("PatNum")[done],
+            proc.get("ProcNum")[done],
+            proc.get("SecUserNumEntry")[done],
+        ),
         (15, pay.get("SecDateTEdit"), pay.get("PatNum"), pay.get("PayNum"), pay.get("SecUserNumEntry")),
         (17, adj.get("SecDateTEdit"), adj.get("PatNum"), adj.get("AdjNum"), adj.get("SecUserNumEntry")),
-        (104, claim.get("SecDateEntry") * 86_400 + 50_000, claim.get("PatNum"), claim.get("ClaimNum"), claim.get("SecUserNumEntry")),
+        (
+            104,
+            claim.get("SecDateEntry") * 86_400 + 50_000,
+            claim.get("PatNum"),
+            claim.get("ClaimNum"),
+            claim.get("SecUserNumEntry"),
+        ),
         (36, cpay.get("SecDateTEdit"), np.zeros(cpay.n, np.int64), cpay.get("ClaimPaymentNum"), cpay.get("SecUserNumEntry")),
-        (193, comm.get("DateTEntry")[staff_comm], comm.get("PatNum")[staff_comm], comm.get("CommlogNum")[staff_comm], comm.get("UserNum")[staff_comm]),
+        (
+            193,
+            comm.get("DateTEntry")[staff_comm],
+            comm.get("PatNum")[staff_comm],
+            comm.get("CommlogNum")[staff_comm],
+            comm.get("UserNum")[staff_comm],
+        ),
         (108, pat.get("DateTStamp"), pat.get("PatNum"), pat.get("PatNum"), np.zeros(pat.n, np.int64)),
     ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ibis_models.opendental.schema import raw_tables
-from ibis_models.synthetic._columns import SENTINEL_DAY, Rows, child_rng
+from ibis_models.synthetic._columns import SENTINEL_DAY, Rows, child_rng, member
 from ibis_models.synthetic.config import MessEntry
 
 __all__ = ["MessLog", "apply_dangling", "foreign_keys"]
@@ -52,7 +52,7 @@ def _hard_delete(rows: dict[str, Rows], parent: str, drop: np.ndarray, log: Mess
     for table, column, target, _ in foreign_keys():
         if target != parent or table not in rows or column not in rows[table].cols:
             continue
-        hits = int(np.isin(rows[table].get(column), gone).sum())
+        hits = int(member(rows[table].get(column), gone).sum())
         if hits:
             log.add(f"{kind}:{table}.{column}", hits, table, column, parent, why)
 
@@ -63,19 +63,32 @@ def apply_dangling(seed: int, rows: dict[str, Rows], log: MessLog, n_patients: i
         return
     rng = child_rng(seed, "mess")
     apt = rows["appointment"]
-    drop_apt = np.isin(apt.get("AptNum"), deleted_apts)
+    drop_apt = member(apt.get("AptNum"), deleted_apts)
     procs = rows["procedurelog"]
-    procs.cols["AptNum"] = np.where(np.isin(procs.get("AptNum"), deleted_apts), 0, procs.get("AptNum"))
-    _hard_delete(rows, "appointment", drop_apt, log, "deleted_appointment",
-                 "appointments deleted outright; history rows (action 4) and links still name them")
+    procs.cols["AptNum"] = np.where(member(procs.get("AptNum"), deleted_apts), 0, procs.get("AptNum"))
+    _hard_delete(
+        rows,
+        "appointment",
+        drop_apt,
+        log,
+        "deleted_appointment",
+        "appointments deleted outright; history rows (action 4) and links still name them",
+    )
 
     split_proc = rows["paysplit"].get("ProcNum")
     claimed = rows["claimproc"].get("ProcNum")
-    candidates = np.setdiff1d(np.unique(split_proc[split_proc > 0]), claimed)
+    paid_for = member(np.arange(procs.n + 1), split_proc) & ~member(np.arange(procs.n + 1), claimed)
+    candidates = np.flatnonzero(paid_for[1:]) + 1  # procedures with splits and no claim line
     victims = candidates[rng.random(candidates.size) < 0.004]
-    drop = np.isin(procs.get("ProcNum"), victims)
-    _hard_delete(rows, "procedurelog", drop, log, "deleted_procedure",
-                 "procedure rows removed by a conversion or manual query; payments still point at them")
+    drop = member(procs.get("ProcNum"), victims)
+    _hard_delete(
+        rows,
+        "procedurelog",
+        drop,
+        log,
+        "deleted_procedure",
+        "procedure rows removed by a conversion or manual query; payments still point at them",
+    )
 
     for table, column, rate in (("commlog", "PatNum", 0.002), ("securitylog", "PatNum", 0.001), ("document", "ProvNum", 0.003)):
         values = rows[table].get(column).copy()
@@ -83,12 +96,17 @@ def apply_dangling(seed: int, rows: dict[str, Rows], log: MessLog, n_patients: i
         values[hit] = (n_patients if column == "PatNum" else 10_000) + 1_000_000 + np.arange(hit.sum())
         rows[table].cols[column] = values
         parent = "patient" if column == "PatNum" else "provider"
-        log.add(f"orphan_key:{table}.{column}", int(hit.sum()), table, column, parent,
-                "keys to rows that never existed in this database (replication gaps, old imports)")
+        log.add(
+            f"orphan_key:{table}.{column}",
+            int(hit.sum()),
+            table,
+            column,
+            parent,
+            "keys to rows that never existed in this database (replication gaps, old imports)",
+        )
 
     birth = rows["patient"].get("Birthdate").copy()
     hit = rng.random(birth.size) < 0.01
     birth[hit] = SENTINEL_DAY
     rows["patient"].cols["Birthdate"] = birth
-    log.add("sentinel_birthdate", int(hit.sum()), "patient", "Birthdate",
-            description="birth date never entered: 0001-01-01")
+    log.add("sentinel_birthdate", int(hit.sum()), "patient", "Birthdate", description="birth date never entered: 0001-01-01")

@@ -35,8 +35,9 @@ class Visits:
     rows: Rows
 
 
-def build_visits(seed: int, people: People, cov: Coverage, ref: Reference, staff: Staff, start: int, end: int,
-                 clean: bool) -> Visits:
+def build_visits(
+    seed: int, people: People, cov: Coverage, ref: Reference, staff: Staff, start: int, end: int, clean: bool
+) -> Visits:
     rng = child_rng(seed, "visits")
     n = people.n
     lo = np.maximum(people.start, start)
@@ -72,29 +73,51 @@ def build_visits(seed: int, people: People, cov: Coverage, ref: Reference, staff
     open_plan = active[rng.random(active.size) < 0.3]
 
     pat = np.concatenate([h_pat, r_pat, e_pat, r_pat[r_planned], open_plan])
-    day = np.concatenate([h_day, r_day, e_day, r_day[r_planned] - rng.integers(7, 60, r_planned.sum()),
-                          end - rng.integers(0, 300, open_plan.size)])
-    kind = np.concatenate([h_kind, np.full(r_pat.size, RESTORATIVE), np.full(e_pat.size, EMERGENCY),
-                           np.full(r_planned.sum() + open_plan.size, PLANNED)])
+    day = np.concatenate(
+        [h_day, r_day, e_day, r_day[r_planned] - rng.integers(7, 60, r_planned.sum()), end - rng.integers(0, 300, open_plan.size)]
+    )
+    kind = np.concatenate(
+        [
+            h_kind,
+            np.full(r_pat.size, RESTORATIVE),
+            np.full(e_pat.size, EMERGENCY),
+            np.full(r_planned.sum() + open_plan.size, PLANNED),
+        ]
+    )
     seq = np.concatenate([h_seq, np.full(r_pat.size + e_pat.size + r_planned.sum() + open_plan.size, -1)])
-    src = np.concatenate([np.full(h_pat.size, -1), np.arange(r_pat.size), np.full(e_pat.size, -1),
-                          -2 - np.flatnonzero(r_planned), np.full(open_plan.size, -1)])
+    src = np.concatenate(
+        [
+            np.full(h_pat.size, -1),
+            np.arange(r_pat.size),
+            np.full(e_pat.size, -1),
+            -2 - np.flatnonzero(r_planned),
+            np.full(open_plan.size, -1),
+        ]
+    )
     day = weekday(np.maximum(day, np.minimum(people.start[pat], end)))
     m = pat.size
     past = day <= end
     status = np.where(kind == PLANNED, 6, np.where(past, 2, 1))
     broken = past & (kind != PLANNED) & (rng.random(m) < 0.04)
     status = np.where(broken, 5, status)
-    unsched = (kind == RESTORATIVE) & past & (people.status[pat] == 0) & (day > end - 240) & (rng.random(m) < 0.12)
+    # Cancelled without a new time: the unscheduled list (volumes §3: about 6.6% of appointments).
+    unsched = (
+        (np.isin(kind, [RESTORATIVE, HYGIENE])) & past & (people.status[pat] == 0) & (day > end - 365) & (rng.random(m) < 0.24)
+    )
     status = np.where(unsched, 3, status)
     deleted = np.zeros(m, bool) if clean else ((status == 1) & (rng.random(m) < 0.05))
 
-    lead = np.select([kind == HYGIENE, kind == EMERGENCY, kind == PLANNED], [rng.integers(60, 190, m), rng.integers(0, 2, m), np.zeros(m, int)],
-                     rng.integers(5, 40, m))
+    lead = np.select(
+        [kind == HYGIENE, kind == EMERGENCY, kind == PLANNED],
+        [rng.integers(60, 190, m), rng.integers(0, 2, m), np.zeros(m, int)],
+        rng.integers(5, 40, m),
+    )
     created_day = np.maximum(day - lead, np.minimum(people.start[pat], end) - 30)
     created_day = np.minimum(created_day, end)
     order = np.lexsort((pat, created_day))
-    pat, day, kind, seq, src, status, created_day, deleted = (a[order] for a in (pat, day, kind, seq, src, status, created_day, deleted))
+    pat, day, kind, seq, src, status, created_day, deleted = (
+        a[order] for a in (pat, day, kind, seq, src, status, created_day, deleted)
+    )
     apt = np.arange(1, m + 1)
     # Link each restorative visit that was planned to its planned appointment (NextAptNum, conventions §13).
     planned_for = np.zeros(r_pat.size + 1, np.int64)
@@ -116,12 +139,21 @@ def build_visits(seed: int, people: People, cov: Coverage, ref: Reference, staff
     completed = status == 2
     arrived = completed & (rng.random(m) < 0.35)
     midnight = day * 86_400
-    confirmed_defs = np.array([ref.defnum(2, "Confirmed"), ref.defnum(2, "AppointmentConfirmed"), ref.defnum(2, "Arrived"),
-                               ref.defnum(2, "Checked Out")])
+    confirmed_defs = np.array(
+        [
+            ref.defnum(2, "Confirmed"),
+            ref.defnum(2, "AppointmentConfirmed"),
+            ref.defnum(2, "Arrived"),
+            ref.defnum(2, "Checked Out"),
+        ]
+    )
     unconfirmed = np.array([ref.defnum(2, "Unconfirmed"), ref.defnum(2, "Not Called"), ref.defnum(2, "Left Message")])
     confirm = np.where(rng.random(m) < 0.85, rng.choice(confirmed_defs, m), rng.choice(unconfirmed, m))
-    confirm = np.where(status == 1, rng.choice(np.array([ref.defnum(2, "eConfirmSent"), ref.defnum(2, "Unconfirmed"),
-                                                          ref.defnum(2, "Confirmed")]), m), confirm)
+    confirm = np.where(
+        status == 1,
+        rng.choice(np.array([ref.defnum(2, "eConfirmSent"), ref.defnum(2, "Unconfirmed"), ref.defnum(2, "Confirmed")]), m),
+        confirm,
+    )
     confirm = np.where(np.isin(status, [3, 6]), ref.defnum(2, "Not Called"), confirm)
     entry_sec = created_day * 86_400 + rng.integers(28_800, 61_200, m)
     entry_sec = np.minimum(entry_sec, np.where(status == 6, entry_sec, apt_sec - 600))
@@ -130,46 +162,49 @@ def build_visits(seed: int, people: People, cov: Coverage, ref: Reference, staff
     creator = np.where(kind == HYGIENE, rng.choice(staff.front_desk, m), rng.choice(staff.users, m))
     creator = np.where(rng.random(m) < 0.08, 0, creator)  # Web Sched and automation
     plan1 = np.where(cov.term[pat] >= day, cov.pri_plan[pat], 0)
-    rows = Rows(m, {
-        "AptNum": apt,
-        "PatNum": pat + 1,
-        "AptStatus": status,
-        "Pattern": take(_PATTERNS, kind),
-        "Confirmed": confirm,
-        "TimeLocked": 0,
-        "Op": op,
-        "Note": take(("", "", "", "Pt prefers mornings", "Running late - called", "Needs premed"), rng.integers(0, 6, m)),
-        "ProvNum": prov,
-        "ProvHyg": hyg,
-        "AptDateTime": apt_sec,
-        "NextAptNum": planned,
-        "UnschedStatus": np.where(status == 3, rng.choice(ref.defnums(13), m), 0),
-        "IsNewPatient": (kind == NEW_PATIENT).astype(int),
-        "ProcDescript": take(_DESCRIPT, kind),
-        "Assistant": 0,
-        "ClinicNum": 0,
-        "IsHygiene": is_hyg.astype(int),
-        "DateTStamp": edit_sec,
-        "DateTimeArrived": np.where(arrived, apt_sec - rng.integers(0, 900, m), midnight),
-        "DateTimeSeated": np.where(arrived & (rng.random(m) < 0.6), apt_sec + rng.integers(0, 600, m), midnight),
-        "DateTimeDismissed": np.where(arrived & (rng.random(m) < 0.5), apt_sec + length, midnight),
-        "InsPlan1": plan1,
-        "InsPlan2": np.where(plan1 > 0, cov.sec_plan[pat], 0),
-        "DateTimeAskedToArrive": SENTINEL_SEC,
-        "ColorOverride": 0,
-        "AppointmentTypeNum": np.select([kind == HYGIENE, kind == NEW_PATIENT, kind == EMERGENCY], [1, 4, 10],
-                                        rng.choice([5, 6, 7, 8, 9, 11], m)),
-        "SecUserNumEntry": creator,
-        "SecDateTEntry": entry_sec,
-        "Priority": (rng.random(m) < 0.02).astype(int),
-        "ProvBarText": "",
-        "PatternSecondary": "",
-        "SecurityHash": "",
-        "ItemOrderPlanned": np.where(status == 6, 1, 0),
-        "IsMirrored": 0,
-    })
-    return Visits(pat=pat, day=day, status=status, kind=kind, seq=seq, planned=planned, prov=prov,
-                  deleted=deleted, rows=rows)
+    rows = Rows(
+        m,
+        {
+            "AptNum": apt,
+            "PatNum": pat + 1,
+            "AptStatus": status,
+            "Pattern": take(_PATTERNS, kind),
+            "Confirmed": confirm,
+            "TimeLocked": 0,
+            "Op": op,
+            "Note": take(("", "", "", "Pt prefers mornings", "Running late - called", "Needs premed"), rng.integers(0, 6, m)),
+            "ProvNum": prov,
+            "ProvHyg": hyg,
+            "AptDateTime": apt_sec,
+            "NextAptNum": planned,
+            "UnschedStatus": np.where(status == 3, rng.choice(ref.defnums(13), m), 0),
+            "IsNewPatient": (kind == NEW_PATIENT).astype(int),
+            "ProcDescript": take(_DESCRIPT, kind),
+            "Assistant": 0,
+            "ClinicNum": 0,
+            "IsHygiene": is_hyg.astype(int),
+            "DateTStamp": edit_sec,
+            "DateTimeArrived": np.where(arrived, apt_sec - rng.integers(0, 900, m), midnight),
+            "DateTimeSeated": np.where(arrived & (rng.random(m) < 0.6), apt_sec + rng.integers(0, 600, m), midnight),
+            "DateTimeDismissed": np.where(arrived & (rng.random(m) < 0.5), apt_sec + length, midnight),
+            "InsPlan1": plan1,
+            "InsPlan2": np.where(plan1 > 0, cov.sec_plan[pat], 0),
+            "DateTimeAskedToArrive": SENTINEL_SEC,
+            "ColorOverride": 0,
+            "AppointmentTypeNum": np.select(
+                [kind == HYGIENE, kind == NEW_PATIENT, kind == EMERGENCY], [1, 4, 10], rng.choice([5, 6, 7, 8, 9, 11], m)
+            ),
+            "SecUserNumEntry": creator,
+            "SecDateTEntry": entry_sec,
+            "Priority": (rng.random(m) < 0.02).astype(int),
+            "ProvBarText": "",
+            "PatternSecondary": "",
+            "SecurityHash": "",
+            "ItemOrderPlanned": np.where(status == 6, 1, 0),
+            "IsMirrored": 0,
+        },
+    )
+    return Visits(pat=pat, day=day, status=status, kind=kind, seq=seq, planned=planned, prov=prov, deleted=deleted, rows=rows)
 
 
 def build_history(seed: int, visits: Visits, end: int) -> tuple[Rows, Rows]:
@@ -193,23 +228,32 @@ def build_history(seed: int, visits: Visits, end: int) -> tuple[Rows, Rows]:
     stamp = np.where(action == 4, np.maximum(stamp, entry + 86_400), stamp)
     stamp = np.minimum(stamp, end * 86_400 + 64_800)
     n_h = idx.size
-    hist.cols.update({
-        "HistApptNum": np.arange(1, n_h + 1),
-        "HistUserNum": np.where(pos == 0, apt.get("SecUserNumEntry")[idx], rng.choice(np.unique(apt.get("SecUserNumEntry")[apt.get("SecUserNumEntry") > 0]), n_h)),
-        "HistDateTStamp": stamp,
-        "HistApptAction": action,
-        "ApptSource": 0,
-        "DateTStamp": stamp,
-    })
+    hist.cols.update(
+        {
+            "HistApptNum": np.arange(1, n_h + 1),
+            "HistUserNum": np.where(
+                pos == 0,
+                apt.get("SecUserNumEntry")[idx],
+                rng.choice(np.unique(apt.get("SecUserNumEntry")[apt.get("SecUserNumEntry") > 0]), n_h),
+            ),
+            "HistDateTStamp": stamp,
+            "HistApptAction": action,
+            "ApptSource": 0,
+            "DateTStamp": stamp,
+        }
+    )
     created = apt.get("SecDateTEntry")
-    entrylog = Rows(m, {
-        "EntryLogNum": np.arange(1, m + 1),
-        "UserNum": apt.get("SecUserNumEntry"),
-        "FKeyType": 0,
-        "FKey": apt.get("AptNum"),
-        "LogSource": np.where(apt.get("SecUserNumEntry") == 0, 19, 0),
-        "EntryDateTime": created,
-    })
+    entrylog = Rows(
+        m,
+        {
+            "EntryLogNum": np.arange(1, m + 1),
+            "UserNum": apt.get("SecUserNumEntry"),
+            "FKeyType": 0,
+            "FKey": apt.get("AptNum"),
+            "LogSource": np.where(apt.get("SecUserNumEntry") == 0, 19, 0),
+            "EntryDateTime": created,
+        },
+    )
     order = np.argsort(created, kind="stable")
     entrylog = entrylog.take(order)
     entrylog.cols["EntryLogNum"] = np.arange(1, m + 1)
@@ -241,24 +285,30 @@ def build_schedule(seed: int, staff: Staff, ref: Reference, start: int, end: int
     sched_day, kind, prov, op_of, start_t, stop_t = (a[order] for a in (sched_day, kind, prov, op_of, start_t, stop_t))
     n = sched_day.size
     num = np.arange(1, n + 1)
-    schedule = Rows(n, {
-        "ScheduleNum": num,
-        "SchedDate": sched_day,
-        "StartTime": start_t,
-        "StopTime": stop_t,
-        "SchedType": kind,
-        "ProvNum": prov,
-        "BlockoutType": np.where(kind == 2, rng.choice(ref.defnums(25), n), 0),
-        "Note": np.where(kind == 0, "Office closed - holiday", ""),
-        "Status": np.where(kind == 0, 2, 0),
-        "EmployeeNum": 0,
-        "DateTStamp": np.minimum(sched_day - rng.integers(14, 120, n), end) * 86_400 + rng.integers(28_800, 64_800, n),
-        "ClinicNum": 0,
-    })
+    schedule = Rows(
+        n,
+        {
+            "ScheduleNum": num,
+            "SchedDate": sched_day,
+            "StartTime": start_t,
+            "StopTime": stop_t,
+            "SchedType": kind,
+            "ProvNum": prov,
+            "BlockoutType": np.where(kind == 2, rng.choice(ref.defnums(25), n), 0),
+            "Note": np.where(kind == 0, "Office closed - holiday", ""),
+            "Status": np.where(kind == 0, 2, 0),
+            "EmployeeNum": 0,
+            "DateTStamp": np.minimum(sched_day - rng.integers(14, 120, n), end) * 86_400 + rng.integers(28_800, 64_800, n),
+            "ClinicNum": 0,
+        },
+    )
     has_op = op_of > 0
-    scheduleop = Rows(int(has_op.sum()), {
-        "ScheduleOpNum": np.arange(1, has_op.sum() + 1),
-        "ScheduleNum": num[has_op],
-        "OperatoryNum": op_of[has_op],
-    })
+    scheduleop = Rows(
+        int(has_op.sum()),
+        {
+            "ScheduleOpNum": np.arange(1, has_op.sum() + 1),
+            "ScheduleNum": num[has_op],
+            "OperatoryNum": op_of[has_op],
+        },
+    )
     return schedule, scheduleop

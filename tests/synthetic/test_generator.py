@@ -86,8 +86,15 @@ def test_messy_has_every_kind_of_mess(messy):
     for name, entry in messy.manifest.items():
         counts[name.split(":")[0]] += entry.count
     assert {k for k, v in counts.items() if v} >= {
-        "deleted_procedures", "zero_fee_procedures", "claims_never_paid", "duplicate_payments",
-        "hidden_definition_refs", "deleted_appointment", "deleted_procedure", "orphan_key", "sentinel_birthdate",
+        "deleted_procedures",
+        "zero_fee_procedures",
+        "claims_never_paid",
+        "duplicate_payments",
+        "hidden_definition_refs",
+        "deleted_appointment",
+        "deleted_procedure",
+        "orphan_key",
+        "sentinel_birthdate",
     }
     assert int((_col(messy, "procedurelog", "ProcStatus") == 6).sum()) == messy.manifest["deleted_procedures"].count
 
@@ -125,7 +132,7 @@ def _family_balances(data: GeneratedData) -> dict[int, float]:
     status = {p["ProcNum"]: p["ProcStatus"] for p in proc}
     defs = data.tables["definition"].to_pylist()
     hidden = {d["DefNum"] for d in defs if d["Category"] == 29 and d["ItemValue"]}
-    guarantor = dict(zip(_col(data, "patient", "PatNum").tolist(), _col(data, "patient", "Guarantor").tolist()))
+    guarantor = dict(zip(_col(data, "patient", "PatNum").tolist(), _col(data, "patient", "Guarantor").tolist(), strict=True))
     balance: dict[int, float] = {}
 
     def add(pat: int, amount: float) -> None:
@@ -150,7 +157,7 @@ def test_guarantor_baltotal_matches_balance_recomputed_from_transactions(messy):
     expected = _family_balances(messy)
     pat = _col(messy, "patient", "PatNum")
     heads = pat == _col(messy, "patient", "Guarantor")
-    stored = dict(zip(pat[heads].tolist(), _col(messy, "patient", "BalTotal")[heads].tolist()))
+    stored = dict(zip(pat[heads].tolist(), _col(messy, "patient", "BalTotal")[heads].tolist(), strict=True))
     assert all(abs(stored[g] - round(expected.get(g, 0.0), 2)) < 0.011 for g in stored)
     members = ~heads
     assert (_col(messy, "patient", "BalTotal")[members] == 0).all()

@@ -29,8 +29,12 @@ def test_write_duckdb_round_trips_counts_and_sentinel(small, tmp_path):
         assert con.execute(f'SELECT count(*) FROM raw."{name}"').fetchone()[0] == n == small.tables[name].num_rows
     assert con.execute("SELECT count(*) FROM raw.procedurelog WHERE DateComplete = DATE '0001-01-01'").fetchone()[0] > 0
     assert con.execute("SELECT x FROM keep.t").fetchone()[0] == 1
-    assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'procedurelog' "
-                       "AND column_name = 'ProcStatus'").fetchone()[0] == "SMALLINT"
+    assert (
+        con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 'procedurelog' AND column_name = 'ProcStatus'"
+        ).fetchone()[0]
+        == "SMALLINT"
+    )
     con.close()
 
 

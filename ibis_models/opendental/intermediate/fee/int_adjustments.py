@@ -20,39 +20,12 @@ from ibis_models import (
 from ibis_models.framework.context import BuildContext
 from ibis_models.framework.errors import ModelDefinitionError
 from ibis_models.opendental.expressions import days_between, ratio, zero_to_null
+from ibis_models.opendental.intermediate.fee._common import ADJUSTMENT_CATEGORIES, DISCOUNT_CATEGORIES
 
 __all__ = ["int_adjustments"]
 
 _CATEGORY_ADJ_TYPES = 1  # DefCat AdjTypes (FAC §2.2)
 
-ADJUSTMENT_CATEGORIES = (
-    "insurance_writeoff",
-    "provider_discount",
-    "senior_discount",
-    "employee_discount",
-    "family_discount",
-    "military_discount",
-    "cash_discount",
-    "new_patient_discount",
-    "discount_plan",
-    "referral_credit",
-    "patient_refund",
-    "reallocation",
-    "fee_charge",
-    "admin_correction",
-    "admin_adjustment",
-    "other",
-)
-DISCOUNT_CATEGORIES = (
-    "provider_discount",
-    "senior_discount",
-    "employee_discount",
-    "family_discount",
-    "military_discount",
-    "cash_discount",
-    "new_patient_discount",
-    "discount_plan",
-)
 _CATEGORY_SOURCES = ("override", "discount_plan", "name_rule", "default")
 _FLAGS = (
     "is_procedure_adjustment",

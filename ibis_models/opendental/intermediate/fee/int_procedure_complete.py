@@ -15,7 +15,7 @@ from ibis_models import (
     relationships,
 )
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import days_between
+from ibis_models.opendental.expressions import days_between, definitions_of
 
 __all__ = ["int_procedure_complete"]
 
@@ -72,12 +72,6 @@ def _cdt_category(code: ir.StringValue) -> ir.StringValue:
         else_="Adjunctive General Services",
     )
     return ibis.ifelse(c.re_search("^D[0-9]{4}").fill_null(False), section, "Non-CDT")
-
-
-def _definition_names(definition: ir.Table, category: int, id_name: str, name_name: str) -> ir.Table:
-    """Definition item names of one category, keyed by ``id_name`` (DefNum is unique, FAC §2.2)."""
-    rows = definition.filter(definition.category_id == category)
-    return rows.select(**{id_name: rows.definition_id, name_name: rows.item_name})
 
 
 def _latest_notes(procnote: ir.Table) -> ir.Table:
@@ -251,10 +245,8 @@ def int_procedure_complete(
         code_is_radiology=stg_opendental__procedurecode.is_radiology,
         code_no_bill_insurance=stg_opendental__procedurecode.no_bill_insurance,
     )
-    categories = _definition_names(
-        stg_opendental__definition, _CATEGORY_PROC_CODE_CATS, "category_definition_id", "procedure_category_name"
-    )
-    priorities = _definition_names(stg_opendental__definition, _CATEGORY_TX_PRIORITIES, "priority_definition_id", "priority_name")
+    categories = definitions_of(stg_opendental__definition, _CATEGORY_PROC_CODE_CATS, "category")
+    priorities = definitions_of(stg_opendental__definition, _CATEGORY_TX_PRIORITIES, "priority")
     notes = _latest_notes(stg_opendental__procnote)
 
     base = proc.mutate(priority_id=proc.priority.nullif(0))
@@ -283,7 +275,7 @@ def int_procedure_complete(
         procedure_description=j.procedure_description,
         abbreviated_description=j.abbreviated_description,
         procedure_category_id=j.procedure_category_id,
-        procedure_category_name=j.procedure_category_name,
+        procedure_category_name=j.category_name,
         cdt_category=_cdt_category(j.procedure_code),
         treatment_area=j.treatment_area,
         treatment_area_description=j.treatment_area.cases(*_TREATMENT_AREA, else_="Unknown"),

@@ -5,7 +5,6 @@ Private to the insurance models. Names and signatures are stable: several B mode
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import MappingProxyType
 
 import ibis
@@ -18,9 +17,6 @@ __all__ = [
     "CLAIM_TYPE_DESCRIPTIONS",
     "CLAIM_PROCEDURE_STATUS_DESCRIPTIONS",
     "PATIENT_RELATIONSHIPS",
-    "MONEY_TOLERANCE",
-    "money",
-    "definition_names",
     "claim_status_code",
     "claim_status_description",
     "claim_type_upper",
@@ -81,23 +77,6 @@ PATIENT_RELATIONSHIPS = MappingProxyType(
         8: "dependent",
     }
 )
-
-#: Allowed difference between a total OpenDental stores and the sum of its lines (B C9).
-MONEY_TOLERANCE = Decimal("0.01")
-
-
-def money(value: Decimal | int | str, precision: int = 18) -> ir.DecimalScalar:
-    """An exact ``decimal(precision, 2)`` literal, so money comparisons never go through float."""
-    return ibis.literal(Decimal(str(value)), type=f"decimal({precision},2)")
-
-
-def definition_names(definition: ir.Table, category_id: int, prefix: str) -> ir.Table:
-    """Definitions of one category as ``<prefix>_definition_id`` and ``<prefix>_name``, one row per id.
-
-    A definition id found in another category counts as not found (README §4.6).
-    """
-    rows = definition.filter(definition.category_id == category_id)
-    return rows.select(**{f"{prefix}_definition_id": rows.definition_id, f"{prefix}_name": rows.item_name})
 
 
 def claim_status_code(col: ir.StringValue) -> ir.StringValue:

@@ -14,19 +14,16 @@ from ibis_models import (
     not_null,
     relationships,
 )
-from ibis_models.opendental.expressions import days_between, greatest, nb, nz
+from ibis_models.opendental.expressions import MONEY_TOLERANCE, days_between, definitions_of, greatest, money, nb, nz
 from ibis_models.opendental.intermediate.insurance._common import (
     CLAIM_TYPE_DESCRIPTIONS,
-    MONEY_TOLERANCE,
     claim_procedure_status_description,
     claim_status_code,
     claim_status_description,
     claim_type_description,
     claim_type_upper,
-    definition_names,
     first_per_key,
     joinable,
-    money,
     plan_type_code,
     plan_type_description,
 )
@@ -389,7 +386,7 @@ def int_claim_details(
     carriers = stg_opendental__carrier.select(
         cr_carrier_id=stg_opendental__carrier.carrier_id, carrier_name=stg_opendental__carrier.carrier_name
     )
-    reasons = definition_names(stg_opendental__definition, _PAYMENT_TRACKING_CATEGORY, "tracking")
+    reasons = definitions_of(stg_opendental__definition, _PAYMENT_TRACKING_CATEGORY, "tracking")
     cov = int_insurance_coverage.filter(
         int_insurance_coverage.patient_id.notnull() & int_insurance_coverage.insurance_subscriber_id.notnull()
     )

@@ -14,13 +14,8 @@ from ibis_models import (
     not_null,
     relationships,
 )
-from ibis_models.opendental.expressions import days_between, greatest, nz
-from ibis_models.opendental.intermediate.insurance._common import (
-    MONEY_TOLERANCE,
-    definition_names,
-    joinable,
-    money,
-)
+from ibis_models.opendental.expressions import MONEY_TOLERANCE, days_between, definitions_of, greatest, money, nz
+from ibis_models.opendental.intermediate.insurance._common import joinable
 
 __all__ = ["int_claim_payments"]
 
@@ -211,7 +206,7 @@ def int_claim_payments(
         check_updated=cpay.sec_date_t_edit,
     )
     checks = joinable(checks)
-    pay_types = definition_names(stg_opendental__definition, _PAYMENT_TYPE_CATEGORY, "paytype")
+    pay_types = definitions_of(stg_opendental__definition, _PAYMENT_TYPE_CATEGORY, "paytype")
     eob = stg_opendental__eobattach
     eob = eob.select(eob_claim_payment_id=nz(eob.claim_payment_id))
     eob = eob.filter(eob.eob_claim_payment_id.notnull())

@@ -15,8 +15,7 @@ from ibis_models import (
     relationships,
 )
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import days_between, decode, nb, nz
-from ibis_models.opendental.intermediate.insurance._common import money
+from ibis_models.opendental.expressions import days_between, decode, money, nb, nz
 
 __all__ = ["int_claim_snapshot"]
 

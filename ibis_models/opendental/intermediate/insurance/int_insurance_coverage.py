@@ -16,10 +16,9 @@ from ibis_models import (
     relationships,
     unique_combination,
 )
-from ibis_models.opendental.expressions import days_between, decode, greatest, nb, nz
+from ibis_models.opendental.expressions import days_between, decode, definitions_of, greatest, nb, nz
 from ibis_models.opendental.intermediate.insurance._common import (
     PATIENT_RELATIONSHIPS,
-    definition_names,
     first_per_key,
     plan_type_code,
     plan_type_description,
@@ -370,7 +369,7 @@ def int_insurance_coverage(
         verification_date=enrollment_ver.last_verified_date,
         ev_definition_id=nz(enrollment_ver.definition_id),
     )
-    statuses = definition_names(stg_opendental__definition, _VERIFICATION_STATUS_CATEGORY, "vs")
+    statuses = definitions_of(stg_opendental__definition, _VERIFICATION_STATUS_CATEGORY, "vs")
     benefit_ver = verified.filter(verified.verify_type == _VERIFY_PLAN_BENEFITS)
     benefit_ver = benefit_ver.select(bv_plan_id=benefit_ver.fkey, benefits_verification_date=benefit_ver.last_verified_date)
 

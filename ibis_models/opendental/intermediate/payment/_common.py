@@ -1,21 +1,14 @@
-"""System C helpers: the allocation contract shared by the two allocation models (FAC §12.1) and
-small expressions private to the payment models (definition lookups, money tolerances)."""
+"""System C helpers: the allocation contract shared by the two allocation models (FAC §12.1)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import MappingProxyType
 
-import ibis
 import ibis.expr.types as ir
 
 __all__ = [
     "ALLOCATION_COLUMNS",
-    "DISCOUNT_CATEGORIES",
-    "MONEY_TOLERANCE",
     "allocation_union",
-    "definitions_of",
-    "money",
 ]
 
 #: Columns both allocation models expose with identical names and types, in this order (FAC §12.1).
@@ -41,41 +34,6 @@ ALLOCATION_COLUMNS: MappingProxyType[str, str] = MappingProxyType(
         "as_of_date": "date",
     }
 )
-
-#: int_adjustments categories that count as discounts (FAC §7.5); they make a split a DISCOUNT (§9.5).
-DISCOUNT_CATEGORIES: tuple[str, ...] = (
-    "provider_discount",
-    "senior_discount",
-    "employee_discount",
-    "family_discount",
-    "military_discount",
-    "cash_discount",
-    "new_patient_discount",
-    "discount_plan",
-)
-
-#: Allowed difference between a total OpenDental stores and the sum of its lines (FAC §1.5).
-MONEY_TOLERANCE = Decimal("0.01")
-
-
-def money(value: Decimal | int | str, precision: int = 18) -> ir.DecimalScalar:
-    """An exact decimal literal (``decimal(precision, 2)``), so comparisons never go through float."""
-    return ibis.literal(Decimal(str(value)), type=f"decimal({precision},2)")
-
-
-def definitions_of(definition: ir.Table, category_id: int, prefix: str) -> ir.Table:
-    """Definitions of one category, one row per id, columns prefixed ``<prefix>_``.
-
-    A definition id found in another category counts as not found (FAC §2.2).
-    """
-    rows = definition.filter(definition.category_id == category_id)
-    return rows.select(
-        **{
-            f"{prefix}_definition_id": rows.definition_id,
-            f"{prefix}_item_name": rows.item_name,
-            f"{prefix}_item_value": rows.item_value,
-        }
-    )
 
 
 def allocation_union(patient: ir.Table, insurance: ir.Table) -> ir.Table:

@@ -18,12 +18,7 @@ from ibis_models import (
     relationships,
     unique,
 )
-from ibis_models.opendental.expressions import decode, nb, zero_to_null
-from ibis_models.opendental.intermediate.payment._common import (
-    MONEY_TOLERANCE,
-    definitions_of,
-    money,
-)
+from ibis_models.opendental.expressions import MONEY_TOLERANCE, decode, definitions_of, money, nb, zero_to_null
 
 __all__ = ["int_insurance_payment_allocated"]
 
@@ -308,9 +303,9 @@ def int_insurance_payment_allocated(
         carrier_name=j.carrier_name,
         is_partial=j.c_is_partial.fill_null(False),
         payment_type_id=j.payment_type_id,
-        payment_type_description=j.pt_item_name,
+        payment_type_description=j.pt_name,
         payment_group_id=j.payment_group_id,
-        payment_group_description=j.pg_item_name,
+        payment_group_description=j.pg_name,
         deposit_id=j.deposit_id,
         payment_notes=j.payment_notes,
         remarks=j.remarks,

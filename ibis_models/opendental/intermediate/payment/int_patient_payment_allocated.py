@@ -8,11 +8,8 @@ import ibis
 import ibis.expr.types as ir
 
 from ibis_models import accepted_values, custom, equal_row_count, expression_is_true, model, not_null, unique
-from ibis_models.opendental.intermediate.payment._common import (
-    MONEY_TOLERANCE,
-    allocation_union,
-    money,
-)
+from ibis_models.opendental.expressions import MONEY_TOLERANCE, money
+from ibis_models.opendental.intermediate.payment._common import allocation_union
 
 __all__ = ["int_patient_payment_allocated"]
 

@@ -6,13 +6,8 @@ import ibis
 import ibis.expr.types as ir
 
 from ibis_models import accepted_values, custom, equal_row_count, expression_is_true, model, not_null, relationships
-from ibis_models.opendental.expressions import zero_to_null
-from ibis_models.opendental.intermediate.payment._common import (
-    DISCOUNT_CATEGORIES,
-    MONEY_TOLERANCE,
-    definitions_of,
-    money,
-)
+from ibis_models.opendental.expressions import MONEY_TOLERANCE, definitions_of, money, zero_to_null
+from ibis_models.opendental.intermediate.fee._common import DISCOUNT_CATEGORIES
 
 __all__ = ["int_payment_split"]
 
@@ -274,13 +269,13 @@ def int_payment_split(
         payment_date=j.payment_date,
         entry_date=j.entry_date,
         unearned_type=j.unearned_type,
-        unearned_type_name=j.ut_item_name,
+        unearned_type_name=j.ut_name,
         is_unearned=is_unearned,
         is_hidden_unearned=is_hidden_unearned,
         payplan_debit_type=j.payplan_debit_type,
         payment_amount=j.payment_amount,
         payment_type_id=j.payment_type_id,
-        payment_type_description=ibis.ifelse(is_income_transfer, "Income Transfer", j.pt_item_name),
+        payment_type_description=ibis.ifelse(is_income_transfer, "Income Transfer", j.pt_name),
         payment_entry_date=j.payment_entry_date,
         check_number=j.check_number,
         bank_branch=j.bank_branch,

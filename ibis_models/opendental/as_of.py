@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 from ibis_models.framework.context import BuildContext
 from ibis_models.framework.model import spec_of
 from ibis_models.framework.sources import bind_source
+from ibis_models.opendental.expressions import unattached_or_in
 from ibis_models.opendental.staging import staging_models
 
 __all__ = ["default_as_of"]
@@ -72,7 +73,7 @@ def _ledger_dates(staged: dict[str, ir.Table], pay_plan_version: int) -> list[ir
         rows = claimprocs.filter(claimprocs.status.isin(_LEDGER_CLAIMPROC_STATUSES))
         if procedures is not None:
             completed = procedures.filter(procedures.procedure_status == _COMPLETE)
-            rows = rows.filter(rows.procedure_id.isnull() | rows.procedure_id.isin(completed.procedure_id))
+            rows = unattached_or_in(rows, "procedure_id", completed.procedure_id)
         else:  # no procedures at all: only payments by total (ProcNum 0) qualify
             rows = rows.filter(rows.procedure_id.isnull())
         dates.append(rows.select(transaction_date=rows.claim_procedure_date))

@@ -34,6 +34,7 @@ __all__ = [
     "MONEY_TOLERANCE",
     "money",
     "definitions_of",
+    "unattached_or_in",
 ]
 
 #: Allowed difference between a total OpenDental stores and the sum of its lines (specs/README §4.8).
@@ -242,3 +243,15 @@ def definitions_of(definition: ir.Table, category_id: int, prefix: str) -> ir.Ta
             f"{prefix}_item_value": rows.item_value,
         }
     )
+
+
+def unattached_or_in(rows: ir.Table, column: str, keys: ir.Value) -> ir.Table:
+    """Rows whose ``column`` is NULL or one of ``keys`` (a column of another table).
+
+    Written as a left join, not ``x IS NULL OR x IN (SELECT ...)``: Postgres cannot make that a
+    semi-join and, once the keys outgrow work_mem, probes a subplan per row (minutes at 50k patients).
+    """
+    found = keys.name("_unattached_or_in_key").as_table().distinct()
+    joined = rows.left_join(found, rows[column] == found._unattached_or_in_key)
+    kept = joined.filter(joined[column].isnull() | joined._unattached_or_in_key.notnull())
+    return kept.drop("_unattached_or_in_key")

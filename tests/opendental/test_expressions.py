@@ -25,6 +25,7 @@ from ibis_models.opendental.expressions import (
     ratio,
     round_half_away,
     sorted_list,
+    unattached_or_in,
     zero_to_null,
 )
 
@@ -178,3 +179,11 @@ def test_key_string_joins_parts_with_iso_dates_and_empty_nulls(con):
     expr = t.select("k", v=key_string(t.i, t.d, t.ts, t.s, t.m, t.f)).order_by("k")
     assert _values(con, expr) == ["17|2025-01-02|2025-01-02 03:04:05|CHG|12.50|true", "|||||false"]
     assert _values(con, t.select("k", v=key_string("PROC", t.i)).order_by("k")) == ["PROC|17", "PROC|"]
+
+
+def test_unattached_or_in_keeps_null_and_matching_keys_once(con):
+    rows = ibis.memtable({"id": [1, 2, 3, 4], "proc": [None, 10, 11, 10]}, schema={"id": "int64", "proc": "int64"})
+    procs = ibis.memtable({"proc_id": [10, 10, 12]}, schema={"proc_id": "int64"})  # duplicate key: no fan-out
+    kept = unattached_or_in(rows, "proc", procs.proc_id)
+    assert kept.columns == ("id", "proc")
+    assert _values(con, kept.select(v="id").order_by("v")) == [1, 2, 4]

@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import add_months, days_between
+from ibis_models.opendental.expressions import add_months, days_between, unattached_or_in
 from ibis_models.opendental.params import DEFAULT_PARAMS
 
 __all__ = [
@@ -289,9 +289,9 @@ def staging_balance(
         _i=ibis.literal(0).cast(_MONEY),
         _w=ibis.literal(0).cast(_MONEY),
     )
-    complete = procs.filter(procs.procedure_status == COMPLETE).select(_cp_proc=procs.procedure_id)
+    complete = procs.filter(procs.procedure_status == COMPLETE)
     c = cps.filter(cps.status.isin(PAID_CLAIMPROC_STATUSES), cps.patient_id.notnull())
-    c = c.filter(c.procedure_id.isnull() | c.procedure_id.isin(complete._cp_proc))
+    c = unattached_or_in(c, "procedure_id", complete.procedure_id)
     c = c.select(
         _date=c.claim_procedure_date,
         _p=ibis.literal(0).cast(_MONEY),

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from ibis_models import accepted_values, custom, expression_is_true, model, not_null, relationships, unique_combination
 from ibis_models.framework.context import BuildContext
-from ibis_models.opendental.expressions import days_between, zero_to_null
+from ibis_models.opendental.expressions import days_between, unattached_or_in, zero_to_null
 from ibis_models.opendental.intermediate.ar._common import (
     COMPLETE,
     LEDGER_CLAIMPROC_STATUSES,
@@ -184,9 +184,9 @@ def _staging_counts(
     s = s.anti_join(hidden, s.unearned_type == hidden.definition_id)
     if param(ctx, "pay_plan_version") in PAY_PLAN_VERSIONS_WITHOUT_PLAN_SPLITS:
         s = s.filter(s.payplan_id.isnull())
-    complete = procs.filter(procs.procedure_status == COMPLETE).select(_p=procs.procedure_id)
+    complete = procs.filter(procs.procedure_status == COMPLETE)
     c = cps.filter(cps.status.isin(LEDGER_CLAIMPROC_STATUSES), cps.patient_id.notnull())
-    c = c.filter(c.procedure_id.isnull() | c.procedure_id.isin(complete._p))
+    c = unattached_or_in(c, "procedure_id", complete.procedure_id)
     paid = c.status.isin(PAID_CLAIMPROC_STATUSES)
     ins = ibis.ifelse(paid & c.payment_plan_id.isnull(), c.insurance_payment_amount, 0)
     wo = ibis.ifelse(paid, c.write_off, 0)

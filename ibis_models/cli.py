@@ -6,13 +6,14 @@ stdout holds the result (tables, SQL, JSON); progress and errors go to stderr. E
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib
 import json
 import os
-import time
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -143,8 +144,56 @@ def generate(
     raw_schema: RawSchema = "raw",
 ) -> None:
     """Create synthetic OpenDental raw tables (replaces the raw tables in the target's raw schema)."""
-    from ibis_models.synthetic import GeneratorConfig, write_duckdb, write_parquet, write_postgres
-    from ibis_models.synthetic import generate as make_data
+    from ibis_models.demo import generate_into
+
+    config = _generator_config(patients, seed, end_date, years, clean)
+    tgt = None if parquet is not None else Target.from_url(target, raw_schema=raw_schema)
+    with _progress_bar("generating") as progress:
+        data = generate_into(config, target=tgt, parquet=parquet, progress=progress)
+    where = str(parquet) if parquet is not None else tgt.redacted_url
+    table = Table(title=f"generated {patients:,} patients (seed {data.seed}) into {where}", title_justify="left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in data.counts.items():
+        table.add_row(name, f"{rows:,}")
+    out.print(table)
+    elapsed = data.generate_seconds + data.write_seconds
+    out.print(
+        f"{data.rows:,} rows in {elapsed:.1f} s (generate {data.generate_seconds:.1f} s, write {data.write_seconds:.1f} s): "
+        f"{data.rows / max(elapsed, 1e-9):,.0f} rows/s"
+    )
+
+
+@app.command()
+@_handled
+def benchmark(
+    patients: Annotated[int, typer.Option(min=1, help="Patient rows to generate.")] = 5000,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the generator's).")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="Where to benchmark (its raw schema is replaced); default: a temporary DuckDB file."),
+    ] = None,
+    threads: Threads = 4,
+) -> None:
+    """Time generating demo data, a full build, a cached re-run and every data test; print the figures."""
+    from ibis_models.demo import benchmark as run_benchmark
+
+    config = _generator_config(patients, seed, None, None, False)
+    with tempfile.TemporaryDirectory() as folder:
+        tgt = Target.from_url(target or f"duckdb:///{folder}/benchmark.duckdb")
+        with _progress_bar("benchmarking") as progress:
+            steps = run_benchmark(load_project(), config, tgt, threads=threads, progress=progress)
+    table = Table(title=f"benchmark: {patients:,} patients on {tgt.backend} ({tgt.redacted_url})", title_justify="left")
+    for col in ("step", "seconds", "rows", "rows/s", "detail"):
+        table.add_column(col, justify="left" if col in ("step", "detail") else "right")
+    for s in steps:
+        rate = f"{s.rows / s.seconds:,.0f}" if s.rows and s.seconds else "-"
+        table.add_row(s.step, f"{s.seconds:.2f}", f"{s.rows:,}" if s.rows else "-", rate, s.detail)
+    out.print(table)
+
+
+def _generator_config(patients: int, seed: int | None, end_date: str | None, years: int | None, clean: bool):
+    from ibis_models.synthetic import GeneratorConfig
 
     options: dict[str, Any] = {"patients": patients, "clean": clean}
     if seed is not None:
@@ -153,39 +202,21 @@ def generate(
         options["end_date"] = _date(end_date, "--end-date")
     if years:
         options["years"] = years
-    started = time.perf_counter()
+    return GeneratorConfig(**options)
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar on stderr, driven by ``(step, done, total)`` callbacks."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
     ) as bar:
-        task = bar.add_task("generating", total=None)
+        task = bar.add_task(label, total=None)
 
-        def progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=f"generating {step}", completed=done, total=total)
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {step}", completed=done, total=total)
 
-        data = make_data(GeneratorConfig(**options), progress=progress)
-        generated = time.perf_counter() - started
-        bar.update(task, description="writing")
-        if parquet is not None:
-            counts, where = write_parquet(parquet, data.tables), str(parquet)
-        else:
-            tgt = Target.from_url(target, raw_schema=raw_schema)
-            where = tgt.redacted_url
-            if tgt.backend == "duckdb":
-                counts = write_duckdb(tgt.url.split("://", 1)[1][1:], data.tables, schema=raw_schema)
-            else:
-                counts = write_postgres(tgt.url, data.tables, schema=raw_schema)
-    elapsed = time.perf_counter() - started
-    table = Table(title=f"generated {patients:,} patients (seed {data.config.seed}) into {where}", title_justify="left")
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, rows in counts.items():
-        table.add_row(name, f"{rows:,}")
-    total = sum(counts.values())
-    out.print(table)
-    out.print(
-        f"{total:,} rows in {elapsed:.1f} s (generate {generated:.1f} s, write {elapsed - generated:.1f} s): "
-        f"{total / max(elapsed, 1e-9):,.0f} rows/s"
-    )
+        yield update
 
 
 @app.command()

@@ -98,3 +98,12 @@ def test_model_catalog_in_docs_is_current():
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "models.md"
     assert docs.read_text() == render_catalog(opendental_project())
+
+
+def test_benchmark_prints_each_step():
+    result = runner.invoke(app, ["benchmark", "--patients", "60", "--threads", "2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for step in ("generate + load raw", "full build", "re-run, nothing changed", "data tests"):
+        assert step in text
+    assert "86 models cached" in text and "0 error-level failures" in text

@@ -71,6 +71,12 @@ class Target:
         return self.backend == "duckdb" and self.url.rstrip("/") in ("duckdb:", "duckdb://", "duckdb:///:memory:")
 
     @property
+    def duckdb_path(self) -> str:
+        """The DuckDB file (``duckdb:///rel.duckdb`` is relative, ``duckdb:////abs.duckdb`` absolute)."""
+        path = self.url.split("://", 1)[1]
+        return path[1:] if path.startswith("/") else path
+
+    @property
     def redacted_url(self) -> str:
         return _redact_url(self.url)
 
@@ -101,8 +107,7 @@ class Target:
         """A new connection (Ibis backends are not thread-safe: one per worker)."""
         try:
             if self.backend == "duckdb":
-                path = self.url.split("://", 1)[1]
-                path = path[1:] if path.startswith("/") else path
+                path = self.duckdb_path
                 if path and path != ":memory:":
                     Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
                 return ibis.duckdb.connect(path or ":memory:")

@@ -188,7 +188,7 @@ def int_ar_aging_snapshot(
       own dates, credits applied oldest first, DE §2.3; estimate by the historic rule, DE §2.4), so
       a snapshot equals a separate build at that date. Evaluations = snapshot dates x patients with
       a ledger row dated on or before as_of; the existence rule is applied after aging and after
-      the self-join for the previous values.
+      the previous values are taken from the previous month-end of the same grid.
     - open_procedures_count reads the completed procedures from stg procedurelog (not listed among
       the spec's inputs) so zero-fee procedures with attached charges count as in int_ar_balance.
     """
@@ -228,8 +228,10 @@ def int_ar_aging_snapshot(
     ).drop("_open", "_claims")
     full = full.inner_join(dates, "snapshot_date")
 
-    prev = full.select(_prev_date="snapshot_date", _prev_patient_id="patient_id", **{f"previous_{c}": c for c in _CARRIED})
-    j = full.left_join(prev, (full.previous_snapshot_date == prev._prev_date) & (full.patient_id == prev._prev_patient_id))
+    # ``full`` holds every (date, patient) of the grid, so the previous snapshot is the previous row:
+    # a window, not a self-join, which Postgres would answer by aging the whole ledger twice.
+    by_patient = ibis.window(group_by=full.patient_id, order_by=full.snapshot_date)
+    j = full.mutate(**{f"previous_{c}": full[c].lag().over(by_patient) for c in _CARRIED})
     j = j.filter(
         (j.total_ar_balance != 0)
         | (j.estimated_insurance_ar != 0)

@@ -40,7 +40,3 @@ class BuildContext:
         except KeyError:
             known = ", ".join(sorted(self.params)) or "none"
             raise AttributeError(f"build parameter '{name}' is not set (known: {known})") from None
-
-    def with_params(self, **overrides: Any) -> BuildContext:
-        """Return a copy with some parameters replaced."""
-        return BuildContext(as_of=self.as_of, params={**self.params, **overrides})

@@ -87,10 +87,9 @@ class SourceValidationError(IbisModelsError):
 class ModelBuildError(IbisModelsError):
     """The database refused to build a model, or its contract or error-level tests failed."""
 
-    def __init__(self, model: str, message: str, *, sql: str | None = None) -> None:
+    def __init__(self, model: str, message: str) -> None:
         super().__init__(f"model '{model}': {message}")
         self.model = model
-        self.sql = sql
         self.detail = message
 
 

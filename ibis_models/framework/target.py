@@ -99,9 +99,6 @@ class Target:
         text = _redact_url(text)
         return text.replace(password, "***") if password else text
 
-    def schema_for(self, layer: str) -> str:
-        return layer
-
     # -- connections ---------------------------------------------------------------------------
     def connect(self) -> BaseBackend:
         """A new connection (Ibis backends are not thread-safe: one per worker)."""
@@ -145,11 +142,6 @@ class Target:
     def list_tables(self, con: BaseBackend, schema: str) -> list[str]:
         """Tables and views in ``schema`` ([] when the schema does not exist)."""
         return list(con.list_tables(database=self.database(con, schema)))
-
-    def table_schema(self, con: BaseBackend, schema: str, name: str) -> ibis.Schema | None:
-        if name not in self.list_tables(con, schema):
-            return None
-        return self.table(con, schema, name).schema()
 
     def table(self, con: BaseBackend, schema: str, name: str) -> ir.Table:
         return con.table(name, database=self.database(con, schema))
@@ -244,9 +236,6 @@ class Target:
         with raw.cursor() as cursor:
             cursor.execute(sql.replace("?", "%s"), list(params))
             return cursor.fetchall()
-
-    def execute(self, con: BaseBackend, expr: ir.Expr) -> Any:
-        return con.execute(expr)
 
 
 def new_name(name: str) -> str:

@@ -1,20 +1,23 @@
 """Prove portability: compare built models between two targets.
 
 Per model: row count, column names and types, and an order-independent checksum of the content.
-The checksum is computed the same way for both sides: rows are streamed as Arrow into an embedded
-DuckDB, each value rendered canonically (decimals exactly, floats to 8 places, ISO dates), and the
-row hashes summed, so row order and engine-specific formatting do not matter.
+The checksum is computed the same way for both sides: each database writes the table with its own
+COPY to CSV, an embedded DuckDB reads both files with the same declared types, renders each value
+canonically (decimals exactly, floats to 8 places, ISO dates) and sums the row hashes, so row order
+and engine-specific formatting do not matter.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import ibis
-import pyarrow as pa
 from ibis.backends import BaseBackend
+from ibis.backends.sql.datatypes import DuckDBType
 
 from ibis_models.framework.graph import ModelGraph
 from ibis_models.framework.target import Target
@@ -49,35 +52,26 @@ def _canonical(name: str, dtype: ibis.DataType) -> str:
     return f"coalesce({text}, '\\N')"
 
 
-def _normalized(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
-    """Drivers disagree on time units (Postgres gives time64[ns], DuckDB time64[us]): use microseconds."""
-    fields = []
-    for field in reader.schema:
-        if pa.types.is_time(field.type):
-            field = field.with_type(pa.time64("us"))
-        elif pa.types.is_timestamp(field.type):
-            field = field.with_type(pa.timestamp("us", tz=field.type.tz))
-        fields.append(field)
-    schema = pa.schema(fields)
-    if schema.equals(reader.schema):
-        return reader
-    return pa.RecordBatchReader.from_batches(schema, (batch.cast(schema) for batch in reader))
-
-
-def content_checksum(con: BaseBackend, table: ibis.Table) -> str:
+def content_checksum(target: Target, con: BaseBackend, table: ibis.Table) -> str:
     """Order-independent checksum of a table's content, identical across engines for equal data."""
     schema = table.schema()
-    reader = _normalized(con.to_pyarrow_batches(table))
-    local = duckdb.connect()
-    try:
-        local.register("rows_in", reader)
-        row_text = " || chr(31) || ".join(_canonical(n, t) for n, t in schema.items()) or "''"
-        total, xor = local.execute(
-            f"SELECT CAST(coalesce(sum(CAST(hash({row_text}) AS HUGEINT)), 0) AS VARCHAR), "
-            f"CAST(coalesce(bit_xor(hash({row_text})), 0) AS VARCHAR) FROM rows_in"
-        ).fetchone()
-    finally:
-        local.close()
+    columns = {name: DuckDBType.to_string(dtype) for name, dtype in schema.items()}
+    row_text = " || chr(31) || ".join(_canonical(n, t) for n, t in schema.items()) or "''"
+    with tempfile.TemporaryDirectory(prefix="ibis-models-compare-") as folder:
+        path = str(Path(folder) / "rows.csv")
+        target.export_csv(con, table, path)
+        local = duckdb.connect()
+        try:
+            rows = (
+                f"read_csv('{path}', columns={columns!r}, header=false, auto_detect=false, "
+                "allow_quoted_nulls=false, quote='\"', escape='\"', nullstr='')"
+            )
+            total, xor = local.execute(
+                f"SELECT CAST(coalesce(sum(CAST(hash({row_text}) AS HUGEINT)), 0) AS VARCHAR), "
+                f"CAST(coalesce(bit_xor(hash({row_text})), 0) AS VARCHAR) FROM {rows}"
+            ).fetchone()
+        finally:
+            local.close()
     return f"{total}:{xor}"
 
 
@@ -110,7 +104,7 @@ def compare_targets(
             types = [f"{c}: {sa[c]} vs {sb[c]}" for c in sa.names if sa[c].copy(nullable=True) != sb[c].copy(nullable=True)]
             if types:
                 diffs.append("types differ: " + "; ".join(types))
-            elif content_checksum(con_a, a) != content_checksum(con_b, b):
+            elif content_checksum(target_a, con_a, a) != content_checksum(target_b, con_b, b):
                 diffs.append("content differs (checksum)")
         out.append(ModelComparison(name, rows_a, rows_b, tuple(diffs)))
     return out

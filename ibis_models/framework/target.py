@@ -228,6 +228,17 @@ class Target:
                 cursor.execute(self._drop_sql(con, schema, aside, old_kind))
             self.execute_statements(cursor, state_statements)
 
+    def export_csv(self, con: BaseBackend, expr: ir.Table, path: str) -> None:
+        """Write the rows of ``expr`` to a CSV file with the database's own COPY (NULL is an unquoted
+        empty field, an empty string a quoted one): far faster than fetching rows through the driver."""
+        if self.backend == "duckdb":
+            con.to_csv(expr, path, header=False)  # DuckDB's COPY ... TO
+            return
+        with con.con.cursor() as cursor, cursor.copy(f"COPY ({con.compile(expr)}) TO STDOUT WITH (FORMAT csv)") as copy:
+            with open(path, "wb") as out:
+                for data in copy:
+                    out.write(data)
+
     def fetch(self, con: BaseBackend, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Rows of a SELECT the runner itself writes (state tables, catalog)."""
         raw = con.con

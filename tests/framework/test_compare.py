@@ -49,5 +49,9 @@ def test_checksum_ignores_row_order():
     con = ibis.duckdb.connect()
     one = ibis.memtable({"a": [1, 2, 3], "b": ["x", None, "z"]})
     two = ibis.memtable({"a": [3, 1, 2], "b": ["z", "x", None]})
-    assert content_checksum(con, one) == content_checksum(con, two)
-    assert content_checksum(con, one) != content_checksum(con, ibis.memtable({"a": [1, 2, 4], "b": ["x", None, "z"]}))
+    target = Target.from_url("duckdb://")
+    assert content_checksum(target, con, one) == content_checksum(target, con, two)
+    changed = ibis.memtable({"a": [1, 2, 4], "b": ["x", None, "z"]})
+    assert content_checksum(target, con, one) != content_checksum(target, con, changed)
+    empty_string = ibis.memtable({"a": [1, 2, 3], "b": ["x", "", "z"]})  # '' is not NULL
+    assert content_checksum(target, con, one) != content_checksum(target, con, empty_string)

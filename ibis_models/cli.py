@@ -399,7 +399,7 @@ def report(
     for col in ("run", "started", "backend", "as_of", "threads", "seconds", "built", "cached", "failed", "skipped"):
         table.add_column(col)
     for row in recent:
-        table.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     out.print(table)
     changes = run_changes(store, recent[0][0], recent[0][1])
     detail = Table(title=f"latest run {recent[0][0]} against each model's previous build", title_justify="left")
@@ -414,6 +414,14 @@ def report(
     for model, why in found:
         out.print(f"[bold red]regression[/] {model}: {why}", highlight=False)
     raise typer.Exit(1 if fail_on_regression and found else 0)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return str(value)
 
 
 def _fmt(value: float | int | None, signed: bool = False) -> str:

@@ -69,7 +69,7 @@ def test_killed_run_leaves_previous_tables_and_state_intact(target_url):
     before = _snapshot(target)
 
     _load_raw(target, extra_customer=True)  # customers changed: the slow model must rebuild
-    _load_numbers(target, 40_000)
+    _load_numbers(target, 60_000)  # billions of pairs: still running when killed, even on a fast machine
     child = _cli(target_url)
     _wait_until_building(target, child, "int_slow_pairs")
     assert child.poll() is None, "the run finished before it could be killed"

@@ -105,7 +105,8 @@ def build_models(
     tables = sorted({s.table for n in needed for s in project.models[n].sources.values()} | set(raw))
     load_raw(target, raw, tables)
     con = target.connect()
-    plan = plan_run(project, target, con, select=[f"+{model}"], as_of=as_of, params=params)
+    # full refresh: several builds in one test database never see a table cached from the previous rows
+    plan = plan_run(project, target, con, select=[f"+{model}"], as_of=as_of, params=params, full_refresh=True)
     result = execute(plan, con, threads=1)
     failed = [m for m in result.models if m.status in (Status.FAILED, Status.SKIPPED)]
     assert not failed, "\n".join(f"{m.name}: {m.status} {m.error}" for m in failed)

@@ -239,19 +239,22 @@ def snapshot_dates(as_of: dt.date, months: int) -> list[dt.date]:
 
 
 def staging_balance(
-    days: ir.Table,
+    ctx: BuildContext,
     stg_opendental__procedurelog: ir.Table,
     stg_opendental__adjustment: ir.Table,
     stg_opendental__paysplit: ir.Table,
     stg_opendental__definition: ir.Table,
     stg_opendental__claimproc: ir.Table,
-    pay_plan_version: int,
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """DE §6 R1 straight from staging, not from the ledger: P, A, S, I, W and ``balance`` per ``day``.
 
-    ``days`` has one column ``day`` (date). Rows with a NULL patient are left out; NULL dates count
-    as oldest. Used by the reconciliation tests only.
+    ``days`` has one column ``day`` (date); by default the single day ``ctx.as_of``. Rows with a NULL
+    patient are left out; NULL dates count as oldest. Used by the reconciliation tests only.
     """
+    if days is None:
+        days = ibis.memtable({"day": [ctx.as_of]}, schema={"day": "date"})
+    pay_plan_version = param(ctx, "pay_plan_version")
     procs = stg_opendental__procedurelog
     adj = stg_opendental__adjustment
     splits = stg_opendental__paysplit

@@ -57,15 +57,14 @@ def _practice_reconciliation(
     ctx: BuildContext,
 ) -> ir.Table:
     """DE §6 R7: on every snapshot date, the practice total equals the staging formula to the cent."""
-    days = _dates_table(ctx).select(day="snapshot_date")
     formula = staging_balance(
-        days,
+        ctx,
         stg_opendental__procedurelog,
         stg_opendental__adjustment,
         stg_opendental__paysplit,
         stg_opendental__definition,
         stg_opendental__claimproc,
-        param(ctx, "pay_plan_version"),
+        days=_dates_table(ctx).select(day="snapshot_date"),
     )
     mine = t.group_by(day=t.snapshot_date).aggregate(snapshot_total=t.total_ar_balance.sum().cast(_MONEY))
     j = left_join_on(formula, mine, ["day"])

@@ -13,7 +13,6 @@ from ibis_models.opendental.intermediate.ar._common import (
     OLDEST,
     dated_on_or_before,
     family_members,
-    param,
     staging_balance,
 )
 
@@ -61,15 +60,13 @@ def _practice_reconciliation(
     ctx: BuildContext,
 ) -> ir.Table:
     """DE §6 R1: the practice total equals P + A - S - I - W from staging, to the cent."""
-    day = ibis.memtable({"day": [ctx.as_of]}, schema={"day": "date"})
     formula = staging_balance(
-        day,
+        ctx,
         stg_opendental__procedurelog,
         stg_opendental__adjustment,
         stg_opendental__paysplit,
         stg_opendental__definition,
         stg_opendental__claimproc,
-        param(ctx, "pay_plan_version"),
     )
     mine = t.aggregate(practice_total=t.total_ar_balance.sum().fill_null(0).cast(_MONEY))
     both = mine.cross_join(formula)

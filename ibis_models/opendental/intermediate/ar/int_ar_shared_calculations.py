@@ -235,15 +235,13 @@ def _component_sums_differ(
     ctx: BuildContext,
 ) -> ir.Table:
     """DE §6 R1a-e: each ledger component dated <= as_of equals the staging formula's, to the cent."""
-    day = ibis.memtable({"day": [ctx.as_of]}, schema={"day": "date"})
     formula = staging_balance(
-        day,
+        ctx,
         stg_opendental__procedurelog,
         stg_opendental__adjustment,
         stg_opendental__paysplit,
         stg_opendental__definition,
         stg_opendental__claimproc,
-        param(ctx, "pay_plan_version"),
     )
     rows = t.filter(t.transaction_date.isnull() | (t.transaction_date <= ctx.as_of))
     mine = rows.aggregate(**{f"ledger_{c}": rows[c].sum().fill_null(0).cast("decimal(18,2)") for c in _COMPONENTS})

@@ -77,19 +77,19 @@ def test_int_ar_aging_snapshot_ages_opendentals_way_on_each_date(build):
     ).all()
 
 
-def test_int_ar_aging_snapshot_month_ends_equal_separate_builds_at_those_dates(build, build_fresh):
+def test_int_ar_aging_snapshot_month_ends_equal_separate_builds_at_those_dates(build):
     raw = worked_example()
     series = build(MODEL, raw, as_of=AS_OF, params=PARAMS).frame
     for month_end in (dt.date(2025, 1, 31), dt.date(2025, 2, 28)):
         in_series = series[series.snapshot_date == pd.Timestamp(month_end)].set_index("patient_id")
         # the ledger built at the month-end: rows after it are flagged and ignored
-        ledger = build_fresh("int_ar_shared_calculations", raw, as_of=month_end).frame
+        ledger = build("int_ar_shared_calculations", raw, as_of=month_end).frame
         dated = ledger[~ledger.is_after_as_of]
         totals = dated.groupby("patient_id").amount.sum()
         totals = totals[totals != 0]
         assert in_series.total_ar_balance[in_series.total_ar_balance != 0].to_dict() == totals.to_dict()
         # a separate snapshot build at the month-end gives the same aging on its as_of rows
-        alone = build_fresh(MODEL, raw, as_of=month_end, params={**PARAMS, "aging_snapshot_months": 0}).frame
+        alone = build(MODEL, raw, as_of=month_end, params={**PARAMS, "aging_snapshot_months": 0}).frame
         alone = alone.set_index("patient_id")
         assert alone.is_as_of_snapshot.all()
         nonzero = in_series[(in_series.total_ar_balance != 0) | (in_series.estimated_insurance_ar != 0)]

@@ -107,7 +107,7 @@ def test_int_ar_shared_calculations_signs_components_and_labels_each_kind(build)
     assert (built.frame.as_of_date == pd.Timestamp(AS_OF)).all()
 
 
-def test_int_ar_shared_calculations_pay_plan_version_and_estimates_follow_as_of(build_fresh):
+def test_int_ar_shared_calculations_pay_plan_version_and_estimates_follow_as_of(build):
     raw = worked_example()
     raw["paysplit"].append(
         {"SplitNum": 57, "PayNum": 40, "PatNum": 1, "SplitAmt": 25.0, "DatePay": dt.date(2025, 3, 25), "PayPlanNum": 5}
@@ -128,11 +128,11 @@ def test_int_ar_shared_calculations_pay_plan_version_and_estimates_follow_as_of(
         }
     )
     # received after an earlier as_of: still an estimate on 2025-02-01, historic rule DE §2.4
-    v1 = build_fresh(MODEL, raw, as_of=dt.date(2025, 2, 1), params={"pay_plan_version": 1})
+    v1 = build(MODEL, raw, as_of=dt.date(2025, 2, 1), params={"pay_plan_version": 1})
     assert "SPLIT-57" not in set(v1.frame.ledger_entry_id)
     plan_ins = v1.row(ledger_entry_id="CLAIMPROC-65")
     assert (plan_ins["insurance_payment_amount"], plan_ins["amount"]) == (Decimal("0.00"), Decimal("-5.00"))
     assert v1.row(ledger_entry_id="CLAIMPROC-60")["insurance_estimate_as_of"] == Decimal("310.00")  # 260 + 50
     assert v1.row(ledger_entry_id="CLAIMPROC-61")["insurance_estimate_as_of"] == Decimal("0.00")  # ProcDate later
-    v2 = build_fresh(MODEL, raw, as_of=AS_OF)
+    v2 = build(MODEL, raw, as_of=AS_OF)
     assert v2.row(ledger_entry_id="SPLIT-57")["paysplit_payplan_id"] == 5
